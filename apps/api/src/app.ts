@@ -1,0 +1,109 @@
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { createJwtService } from "./auth/jwt.js";
+import { createPasswordHasher } from "./auth/passwords.js";
+import type { AppConfig } from "./config.js";
+import { openDatabase, type SqliteDatabase } from "./db/database.js";
+import { type Clock, systemClock } from "./lib/clock.js";
+import { loggerOptions } from "./logger.js";
+import { authPlugin } from "./plugins/auth.js";
+import { errorsPlugin } from "./plugins/errors.js";
+import { rateLimitPlugin } from "./plugins/rate-limits.js";
+import { createSqliteRepositories } from "./repositories/sqlite/index.js";
+import type { Repositories } from "./repositories/types.js";
+import { authRoutes } from "./routes/auth/index.js";
+import { healthRoutes } from "./routes/health.js";
+import { projectRoutes } from "./routes/projects/index.js";
+
+export interface AppOptions {
+  config: AppConfig;
+  /** Injected by tests to move time; defaults to the system clock. */
+  clock?: Clock;
+  /** An already open database (tests, tools); otherwise `config.databasePath` is opened and closed with the app. */
+  db?: SqliteDatabase;
+}
+
+export const API_PREFIX = "/api/v1";
+
+/**
+ * The whole service as one plugin; it never listens. Registration order is the request's path:
+ * rate limit → errors/404 → auth → OpenAPI → routes.
+ */
+export const windbackApp = fp(
+  async (app: FastifyInstance, opts: AppOptions) => {
+    const { config } = opts;
+    const clock = opts.clock ?? systemClock;
+    const db = opts.db ?? openDatabase(config.databasePath);
+    if (!opts.db) app.addHook("onClose", async () => db.close());
+    const repos: Repositories = createSqliteRepositories(db);
+
+    app.decorate("config", config);
+    app.decorate("clock", clock);
+    app.decorate("repos", repos);
+    app.decorate("passwords", createPasswordHasher(config.passwordHashing));
+    app.decorate(
+      "jwt",
+      createJwtService(config.jwtSecret, () => clock.now()),
+    );
+
+    // JSON only: a text/plain "simple request" must not slip past a CORS preflight.
+    app.removeContentTypeParser(["text/plain"]);
+
+    await app.register(rateLimitPlugin);
+    await app.register(errorsPlugin);
+    await app.register(authPlugin);
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.1.0",
+        info: {
+          title: "Windback API",
+          version: "1.0.0",
+          description:
+            "Accounts, projects, keys, allowed origins, retention offers and churn events.",
+        },
+        servers: [{ url: config.publicUrl }],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT or pub_/sk_ key" },
+            apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+          },
+        },
+      },
+    });
+
+    await app.register(healthRoutes);
+    await app.register(
+      async (api) => {
+        await api.register(authRoutes);
+        await api.register(projectRoutes);
+        api.get(
+          "/openapi.json",
+          { schema: { hide: true }, config: { rateLimit: false } },
+          async () => app.swagger(),
+        );
+      },
+      { prefix: API_PREFIX },
+    );
+  },
+  { name: "windback-app" },
+);
+
+/** A configured Fastify instance with the app registered: what server.ts and tests start from. */
+export async function buildServer(opts: AppOptions) {
+  const app = Fastify({
+    logger: loggerOptions(opts.config),
+    bodyLimit: opts.config.bodyLimit,
+    trustProxy: trustProxyOption(opts.config.trustProxy),
+    // Keys and tokens are never in a URL the API defines; long URLs are just noise.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(windbackApp, opts);
+  return app;
+}
+
+/** A hop count becomes "trust the nearest N proxies". */
+function trustProxyOption(value: AppConfig["trustProxy"]) {
+  return typeof value === "number" ? (_address: string, hop: number) => hop < value : value;
+}

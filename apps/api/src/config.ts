@@ -1,0 +1,208 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/** argon2id cost parameters. */
+export interface PasswordHashingParams {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** OWASP's recommended argon2id parameters (m=19 MiB, t=2, p=1). */
+export const PRODUCTION_PASSWORD_HASHING: PasswordHashingParams = Object.freeze({
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+});
+
+export interface RateLimitRule {
+  max: number;
+  windowMs: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** A file path, or `:memory:` for tests. */
+  databasePath: string;
+  /** At least 32 bytes. */
+  jwtSecret: Uint8Array;
+  nodeEnv: "development" | "production" | "test";
+  publicUrl: string;
+  trustProxy: boolean | number | string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  rateLimits: {
+    general: RateLimitRule;
+    auth: RateLimitRule;
+    cancelFlow: RateLimitRule;
+  };
+  passwordHashing: PasswordHashingParams;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Where the built widget lives (served as /widget.js and /embed); null disables those routes. */
+  widgetDistDir: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const MIN_SECRET_BYTES = 32;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the environment (DESIGN §4). Every bad value is reported at once, by name,
+ * so a misconfigured deployment fails at start instead of at the first request.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+
+  const nodeEnvRaw = env.NODE_ENV ?? "development";
+  let nodeEnv: AppConfig["nodeEnv"] = "development";
+  if (nodeEnvRaw === "development" || nodeEnvRaw === "production" || nodeEnvRaw === "test") {
+    nodeEnv = nodeEnvRaw;
+  } else {
+    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnvRaw}")`);
+  }
+
+  const port = readInt(env, "PORT", 8787, 0, 65_535, problems);
+  const host = env.HOST?.trim() || "127.0.0.1";
+  const databasePath = env.DATABASE_PATH?.trim() || "./data/windback.db";
+
+  let publicUrl = `http://localhost:${port}`;
+  if (env.PUBLIC_URL !== undefined && env.PUBLIC_URL !== "") {
+    try {
+      const url = new URL(env.PUBLIC_URL);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
+      publicUrl = url.href.replace(/\/$/, "");
+    } catch {
+      problems.push(`PUBLIC_URL must be an http(s) URL (got "${env.PUBLIC_URL}")`);
+    }
+  }
+
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+
+  const logLevelRaw = env.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info");
+  let logLevel: AppConfig["logLevel"] = "info";
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    logLevel = logLevelRaw as AppConfig["logLevel"];
+  } else {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevelRaw}")`);
+  }
+
+  const rateLimits = {
+    general: {
+      max: readInt(env, "RATE_LIMIT_MAX", 300, 1, 10_000_000, problems),
+      windowMs: readInt(env, "RATE_LIMIT_WINDOW_MS", 60_000, 1, 86_400_000, problems),
+    },
+    auth: {
+      max: readInt(env, "AUTH_RATE_LIMIT_MAX", 10, 1, 10_000_000, problems),
+      windowMs: readInt(env, "AUTH_RATE_LIMIT_WINDOW_MS", 60_000, 1, 86_400_000, problems),
+    },
+    cancelFlow: {
+      max: readInt(env, "CANCEL_FLOW_RATE_LIMIT_MAX", 10, 1, 10_000_000, problems),
+      windowMs: readInt(env, "CANCEL_FLOW_RATE_LIMIT_WINDOW_MS", 15_000, 1, 86_400_000, problems),
+    },
+  };
+
+  const jwtSecret = resolveJwtSecret(env.JWT_SECRET, nodeEnv, databasePath, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port,
+    host,
+    databasePath,
+    jwtSecret,
+    nodeEnv,
+    publicUrl,
+    trustProxy,
+    logLevel,
+    rateLimits,
+    passwordHashing: { ...PRODUCTION_PASSWORD_HASHING },
+    bodyLimit: 100 * 1024,
+    widgetDistDir: defaultWidgetDistDir(),
+  };
+}
+
+function readInt(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    problems.push(`${name} must be a whole number (got "${raw}")`);
+    return fallback;
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    problems.push(`${name} must be between ${min} and ${max} (got ${value})`);
+    return fallback;
+  }
+  return value;
+}
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  if (raw === undefined || raw.trim() === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  // A comma-separated list of addresses/CIDRs, handed to Fastify as is.
+  if (/^[0-9a-fA-F.:/,\s]+$/.test(raw)) return raw;
+  problems.push(
+    `TRUST_PROXY must be true, false, a hop count or a list of addresses (got "${raw}")`,
+  );
+  return false;
+}
+
+function resolveJwtSecret(
+  raw: string | undefined,
+  nodeEnv: AppConfig["nodeEnv"],
+  databasePath: string,
+  problems: string[],
+): Uint8Array {
+  if (raw !== undefined && raw !== "") {
+    const bytes = new TextEncoder().encode(raw);
+    if (bytes.byteLength < MIN_SECRET_BYTES) {
+      problems.push(
+        `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (got ${bytes.byteLength}); generate one with: openssl rand -base64 48`,
+      );
+    }
+    return bytes;
+  }
+  if (nodeEnv === "production") {
+    problems.push(
+      "JWT_SECRET is required when NODE_ENV=production (at least 32 bytes; generate one with: openssl rand -base64 48)",
+    );
+    return new Uint8Array();
+  }
+  if (databasePath === ":memory:") return new Uint8Array(randomBytes(48));
+  // Development: one random secret, kept beside the database so sessions survive restarts.
+  const file = join(dirname(resolve(databasePath)), "jwt-secret");
+  try {
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });
+    }
+    chmodSync(file, 0o600);
+    return new TextEncoder().encode(readFileSync(file, "utf8").trim());
+  } catch (error) {
+    problems.push(`JWT_SECRET is unset and ${file} could not be created: ${String(error)}`);
+    return new Uint8Array();
+  }
+}
+
+function defaultWidgetDistDir(): string | null {
+  const dir = resolve(dirname(new URL(import.meta.url).pathname), "../../../packages/widget/dist");
+  return existsSync(join(dir, "manifest.json")) ? dir : null;
+}

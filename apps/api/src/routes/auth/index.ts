@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { ERROR_CODES } from "@windback/protocol";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/passwords.js";
+import { toIso } from "../../lib/clock.js";
+import {
+  AppError,
+  badRequest,
+  conflict,
+  UniqueViolationError,
+  unauthenticated,
+} from "../../lib/errors.js";
+import { serializeUser } from "../../lib/serializers.js";
+import { principalOf } from "../../plugins/auth.js";
+import { createKeyedLimiter } from "../../plugins/rate-limits.js";
+import { authErrors, dataOf, ErrorResponse, User } from "../../schemas/common.js";
+import { allowedOriginsRoutes } from "../projects/allowed-origins.js";
+
+const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+const Session = dataOf(Type.Object({ user: User, token: Type.String() }));
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // One budget for register and login together, on top of the general per-IP limit.
+  const authLimit = createKeyedLimiter(
+    app,
+    app.config.rateLimits.auth,
+    (request) => `auth:${request.ip}`,
+  );
+
+  app.post(
+    "/auth/register",
+    {
+      onRequest: authLimit,
+      schema: {
+        tags: ["auth"],
+        summary: "Create an account and its Default project",
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            password: Password,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Session, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const name = request.body.name.trim();
+      const email = normalizeEmail(request.body.email);
+      if (name === "") throw badRequest("body/name must not be blank");
+      if (!isEmail(email))
+        throw badRequest("body/email must be an email address, e.g. jane@example.com");
+      const passwordHash = await app.passwords.hash(request.body.password);
+      const now = toIso(app.clock.now());
+      const userId = randomUUID();
+      let user: Awaited<ReturnType<typeof app.repos.users.createWithProject>>["user"];
+      try {
+        ({ user } = await app.repos.users.createWithProject(
+          { id: userId, name, email, passwordHash },
+          { id: randomUUID(), userId, name: "Default", slug: "default", supportEmail: null },
+          now,
+        ));
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          throw conflict("An account with this email already exists", ERROR_CODES.EMAIL_TAKEN);
+        }
+        throw error;
+      }
+      const token = await app.jwt.sign({ userId: user.id, tokenVersion: user.tokenVersion });
+      return reply.status(201).send({ data: { user: serializeUser(user), token } });
+    },
+  );
+
+  app.post(
+    "/auth/login",
+    {
+      onRequest: authLimit,
+      schema: {
+        tags: ["auth"],
+        summary: "Exchange email and password for a 7-day session token",
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 1, maxLength: 254 }),
+            password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Session, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const user = await app.repos.users.findByEmail(normalizeEmail(request.body.email));
+      // Same work, status and message whether the email is unknown or the password wrong.
+      let valid = false;
+      if (user) valid = await app.passwords.verify(user.passwordHash, request.body.password);
+      else await app.passwords.verifyDummy(request.body.password);
+      if (!user || !valid) {
+        throw unauthenticated("Invalid email or password", ERROR_CODES.INVALID_CREDENTIALS);
+      }
+      const token = await app.jwt.sign({ userId: user.id, tokenVersion: user.tokenVersion });
+      return { data: { user: serializeUser(user), token } };
+    },
+  );
+
+  app.get(
+    "/auth/me",
+    {
+      config: { auth: ["jwt", "secret"] },
+      schema: {
+        tags: ["auth"],
+        summary: "The account behind the token or secret key",
+        response: { 200: dataOf(User), ...authErrors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const user =
+        principal.kind === "user"
+          ? principal.user
+          : await app.repos.users.findById(principal.userId);
+      if (!user) throw unauthenticated("The account no longer exists");
+      return { data: serializeUser(user) };
+    },
+  );
+
+  app.post(
+    "/auth/change-password",
+    {
+      config: { auth: ["jwt"] },
+      schema: {
+        tags: ["auth"],
+        summary: "Change the password; every earlier session token stops working",
+        body: Type.Object(
+          {
+            current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+            new_password: Password,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Session, ...authErrors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      if (principal.kind !== "user")
+        throw new AppError(403, ERROR_CODES.FORBIDDEN, "Sessions only");
+      const { current_password, new_password } = request.body;
+      if (!(await app.passwords.verify(principal.user.passwordHash, current_password))) {
+        throw badRequest("current_password is not correct", ERROR_CODES.INVALID_CREDENTIALS);
+      }
+      const user = await app.repos.users.changePassword(
+        principal.userId,
+        await app.passwords.hash(new_password),
+        toIso(app.clock.now()),
+      );
+      // A fresh token for the caller, since the one they used has just been invalidated.
+      const token = await app.jwt.sign({ userId: user.id, tokenVersion: user.tokenVersion });
+      return { data: { user: serializeUser(user), token } };
+    },
+  );
+
+  await app.register(allowedOriginsRoutes, { path: "/auth/allowed-origins", scoped: false });
+};
+
+/** Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our check. */
+function isEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+}

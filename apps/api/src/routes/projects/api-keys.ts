@@ -1,0 +1,122 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { generateApiKey } from "../../auth/api-keys.js";
+import { toIso } from "../../lib/clock.js";
+import { notFound } from "../../lib/errors.js";
+import { serializeApiKey } from "../../lib/serializers.js";
+import { ApiKey, authErrors, dataOf, Slug } from "../../schemas/common.js";
+import { resolveProject, slugParam } from "./resolve.js";
+
+/** An old key keeps working this long after a rotation, so deployments can roll over. */
+export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
+
+const KeyTypeBody = Type.Object(
+  { key_type: Type.Union([Type.Literal("public"), Type.Literal("secret")]) },
+  { additionalProperties: false },
+);
+const CreatedKey = dataOf(Type.Composite([ApiKey, Type.Object({ key: Type.String() })]));
+
+export interface ApiKeysRoutesOptions {
+  /** `/projects/:slug/api-keys` or the unscoped alias `/api-keys`. */
+  path: string;
+  scoped: boolean;
+}
+
+/** Key management: sessions only, so a leaked secret key cannot mint or revoke keys. */
+export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = async (
+  app,
+  { path, scoped },
+) => {
+  const params = scoped ? Type.Object({ slug: Slug }) : undefined;
+  const tags = ["api keys"];
+  const config = { auth: ["jwt"] as const };
+
+  app.get(
+    path,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "The project's keys, masked (the raw key is only shown at creation)",
+        ...(params && { params }),
+        response: { 200: dataOf(Type.Array(ApiKey)), ...authErrors },
+      },
+    },
+    async (request) => {
+      const project = await resolveProject(app, request, slugParam(request));
+      const keys = await app.repos.apiKeys.listByProject(project.id);
+      return { data: keys.map(serializeApiKey) };
+    },
+  );
+
+  app.post(
+    path,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Create a key; the response is the only time the raw key is shown",
+        ...(params && { params }),
+        body: KeyTypeBody,
+        response: { 201: CreatedKey, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const project = await resolveProject(app, request, slugParam(request));
+      const { raw, record } = generateApiKey(request.body.key_type);
+      const key = await app.repos.apiKeys.create(project.id, record, toIso(app.clock.now()));
+      return reply.status(201).send({ data: { ...serializeApiKey(key), key: raw } });
+    },
+  );
+
+  app.post(
+    `${path}/rotate`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Create a new key; the previous keys of that type stop working in 24 hours",
+        ...(params && { params }),
+        body: KeyTypeBody,
+        response: { 201: CreatedKey, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const project = await resolveProject(app, request, slugParam(request));
+      const now = app.clock.now();
+      const { raw, record } = generateApiKey(request.body.key_type);
+      const key = await app.repos.apiKeys.rotate(
+        project.id,
+        record,
+        toIso(now),
+        toIso(now + ROTATION_GRACE_MS),
+      );
+      return reply.status(201).send({ data: { ...serializeApiKey(key), key: raw } });
+    },
+  );
+
+  app.delete(
+    `${path}/:id`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Revoke a key now",
+        params: scoped
+          ? Type.Object({ slug: Slug, id: Type.String({ format: "uuid" }) })
+          : Type.Object({ id: Type.String({ format: "uuid" }) }),
+        response: { 200: dataOf(ApiKey), ...authErrors },
+      },
+    },
+    async (request) => {
+      const project = await resolveProject(app, request, slugParam(request));
+      const key = await app.repos.apiKeys.revoke(
+        project.id,
+        request.params.id,
+        toIso(app.clock.now()),
+      );
+      if (!key) throw notFound("API key");
+      return { data: serializeApiKey(key) };
+    },
+  );
+};

@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { generateApiKey } from "../../auth/api-keys.js";
+import { toIso } from "../../lib/clock.js";
+import { badRequest, notFound } from "../../lib/errors.js";
+import { serializeProject } from "../../lib/serializers.js";
+import { principalOf } from "../../plugins/auth.js";
+import { authErrors, dataOf, Email, Project, Slug } from "../../schemas/common.js";
+import { normalizeEmail } from "../auth/index.js";
+import { allowedOriginsRoutes } from "./allowed-origins.js";
+import { apiKeysRoutes } from "./api-keys.js";
+import { resolveProject } from "./resolve.js";
+
+/** "Acme Analytics (EU)" → "acme-analytics-eu"; never empty. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/g, "");
+  return slug === "" ? "project" : slug;
+}
+
+const ProjectName = Type.String({ minLength: 1, maxLength: 200 });
+const SlugParams = Type.Object({ slug: Slug });
+const tags = ["projects"];
+
+function cleanName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === "") throw badRequest("body/name must not be blank");
+  return trimmed;
+}
+
+export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    "/projects",
+    {
+      config: { auth: ["jwt"] },
+      schema: {
+        tags,
+        summary: "Create a project with a public and a secret key (shown once)",
+        body: Type.Object(
+          { name: ProjectName, support_email: Type.Optional(Type.Union([Email, Type.Null()])) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: dataOf(
+            Type.Object({
+              project: Project,
+              raw_public_key: Type.String(),
+              raw_secret_key: Type.String(),
+            }),
+          ),
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const name = cleanName(request.body.name);
+      const publicKey = generateApiKey("public");
+      const secretKey = generateApiKey("secret");
+      const project = await app.repos.projects.create(
+        {
+          id: randomUUID(),
+          userId: principal.userId,
+          name,
+          slug: slugify(name),
+          supportEmail: request.body.support_email
+            ? normalizeEmail(request.body.support_email)
+            : null,
+        },
+        [publicKey.record, secretKey.record],
+        toIso(app.clock.now()),
+      );
+      return reply.status(201).send({
+        data: {
+          project: serializeProject(project),
+          raw_public_key: publicKey.raw,
+          raw_secret_key: secretKey.raw,
+        },
+      });
+    },
+  );
+
+  app.get(
+    "/projects",
+    {
+      config: { auth: ["jwt"] },
+      schema: {
+        tags,
+        summary: "The account's projects",
+        response: { 200: dataOf(Type.Array(Project)), ...authErrors },
+      },
+    },
+    async (request) => {
+      const projects = await app.repos.projects.listByUser(principalOf(request).userId);
+      return { data: projects.map(serializeProject) };
+    },
+  );
+
+  app.get(
+    "/projects/:slug",
+    {
+      config: { auth: ["jwt", "secret"] },
+      schema: {
+        tags,
+        summary: "One project (a secret key reaches only its own)",
+        params: SlugParams,
+        response: { 200: dataOf(Project), ...authErrors },
+      },
+    },
+    async (request) => ({
+      data: serializeProject(await resolveProject(app, request, request.params.slug)),
+    }),
+  );
+
+  app.put(
+    "/projects/:slug",
+    {
+      config: { auth: ["jwt", "secret"] },
+      schema: {
+        tags,
+        summary: "Rename a project or change its support email (the slug stays stable)",
+        params: SlugParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(ProjectName),
+            support_email: Type.Optional(Type.Union([Email, Type.Null()])),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: dataOf(Project), ...authErrors },
+      },
+    },
+    async (request) => {
+      const project = await resolveProject(app, request, request.params.slug);
+      const { name, support_email } = request.body;
+      const updated = await app.repos.projects.update(
+        project.id,
+        {
+          ...(name !== undefined && { name: cleanName(name) }),
+          ...(support_email !== undefined && {
+            supportEmail: support_email === null ? null : normalizeEmail(support_email),
+          }),
+        },
+        toIso(app.clock.now()),
+      );
+      if (!updated) throw notFound("Project");
+      return { data: serializeProject(updated) };
+    },
+  );
+
+  app.delete(
+    "/projects/:slug",
+    {
+      config: { auth: ["jwt", "secret"] },
+      schema: {
+        tags,
+        summary: "Delete a project with its keys, offers and events",
+        params: SlugParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const project = await resolveProject(app, request, request.params.slug);
+      await app.repos.projects.delete(project.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  await app.register(apiKeysRoutes, { path: "/projects/:slug/api-keys", scoped: true });
+  await app.register(apiKeysRoutes, { path: "/api-keys", scoped: false });
+  await app.register(allowedOriginsRoutes, {
+    path: "/projects/:slug/allowed-origins",
+    scoped: true,
+  });
+};

@@ -1,0 +1,98 @@
+import { buildServer } from "../src/app.js";
+import type { AppConfig } from "../src/config.js";
+import { openDatabase, type SqliteDatabase } from "../src/db/database.js";
+import type { Clock } from "../src/lib/clock.js";
+
+/** A clock tests can move. */
+export class TestClock implements Clock {
+  constructor(private ms = Date.parse("2026-01-15T12:00:00.000Z")) {}
+  now() {
+    return this.ms;
+  }
+  advance(ms: number) {
+    this.ms += ms;
+  }
+}
+
+export const TEST_JWT_SECRET = new TextEncoder().encode(
+  "test-secret-that-is-at-least-32-bytes-long!!",
+);
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    databasePath: ":memory:",
+    jwtSecret: TEST_JWT_SECRET,
+    nodeEnv: "test",
+    publicUrl: "http://localhost:8787",
+    trustProxy: false,
+    logLevel: "silent",
+    rateLimits: {
+      general: { max: 10_000, windowMs: 60_000 },
+      auth: { max: 10_000, windowMs: 60_000 },
+      cancelFlow: { max: 10_000, windowMs: 15_000 },
+    },
+    // Cheap parameters keep the suite fast; production parameters are asserted in config.test.ts.
+    passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+    bodyLimit: 100 * 1024,
+    widgetDistDir: null,
+    ...overrides,
+  };
+}
+
+export interface TestContext {
+  app: Awaited<ReturnType<typeof buildServer>>;
+  db: SqliteDatabase;
+  clock: TestClock;
+}
+
+export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<TestContext> {
+  const clock = new TestClock();
+  const db = openDatabase(":memory:");
+  const app = await buildServer({ config: testConfig(overrides), clock, db });
+  await app.ready();
+  return { app, db, clock };
+}
+
+export interface Account {
+  token: string;
+  userId: string;
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+export async function registerAccount(ctx: TestContext, name = "Jane"): Promise<Account> {
+  counter += 1;
+  const email = `user${counter}-${Date.now()}@example.com`;
+  const password = "correct horse battery staple";
+  const res = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/auth/register",
+    payload: { name, email, password },
+  });
+  if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return { token: body.data.token, userId: body.data.user.id, email, password };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const apiKey = (key: string) => ({ "x-api-key": key });
+
+/** Creates a key of the given type on a project and returns the raw key. */
+export async function createKey(
+  ctx: TestContext,
+  token: string,
+  keyType: "public" | "secret",
+  slug = "default",
+): Promise<{ id: string; key: string }> {
+  const res = await ctx.app.inject({
+    method: "POST",
+    url: `/api/v1/projects/${slug}/api-keys`,
+    headers: bearer(token),
+    payload: { key_type: keyType },
+  });
+  if (res.statusCode !== 201) throw new Error(`create key failed: ${res.statusCode} ${res.body}`);
+  return { id: res.json().data.id, key: res.json().data.key };
+}

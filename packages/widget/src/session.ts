@@ -1,0 +1,133 @@
+/**
+ * Runs one cancel flow: holds the machine's state and performs the API call that each in-flight
+ * step stands for. Framework-free, so the script tag and the iframe share it unchanged.
+ */
+import type { ApiClient, ApiResult } from "./api-client";
+import {
+  type FlowError,
+  type FlowEvent,
+  type FlowResult,
+  type FlowState,
+  initialState,
+  type ReasonOption,
+  reduce,
+  resultOf,
+} from "./core/flow";
+import type { ShowOptions } from "./options";
+
+export interface Session {
+  readonly state: FlowState;
+  dispatch(event: FlowEvent): void;
+}
+
+export interface SessionOptions {
+  client: ApiClient | null;
+  reasons: readonly ReasonOption[];
+  customer: ShowOptions;
+  onChange(state: FlowState): void;
+  onDone(result: FlowResult): void;
+}
+
+const NOT_CONFIGURED: FlowError = {
+  code: "NOT_CONFIGURED",
+  message: "No Windback public key is configured",
+  status: null,
+};
+
+export function createSession(options: SessionOptions): Session {
+  const { client, customer } = options;
+  let state = initialState(options.reasons);
+
+  function dispatch(event: FlowEvent): void {
+    const previous = state;
+    state = reduce(previous, event);
+    if (state === previous) return;
+    options.onChange(state);
+    if (state.step !== previous.step) enter(previous);
+  }
+
+  function settle<T>(
+    request: Promise<ApiResult<T>>,
+    ok: (data: T) => FlowEvent,
+    failed: (error: FlowError) => FlowEvent,
+  ): void {
+    void request.then((result) => dispatch(result.ok ? ok(result.data) : failed(result.error)));
+  }
+
+  function enter(previous: FlowState): void {
+    const email = customer.customerEmail?.trim() ?? "";
+    switch (state.step) {
+      case "submitting": {
+        if (!client) return dispatch({ type: "SUBMIT_FAILED", error: NOT_CONFIGURED });
+        if (!email) {
+          const error = {
+            code: "MISSING_EMAIL",
+            message: "customerEmail is required",
+            status: null,
+          };
+          return dispatch({ type: "SUBMIT_FAILED", error });
+        }
+        const text = state.text.trim();
+        return settle(
+          client.submit({
+            customer_email: email,
+            cancel_reason: state.reason ?? "other",
+            ...(text && { cancel_reason_text: text }),
+            ...(customer.customerName && { customer_name: customer.customerName }),
+            ...(customer.provider && { provider: customer.provider }),
+            ...(customer.subscriptionId && { provider_subscription_id: customer.subscriptionId }),
+            ...(customer.planName && { plan_name: customer.planName }),
+            ...(typeof customer.mrr === "number" && { mrr: customer.mrr }),
+            ...(customer.currency && { currency: customer.currency }),
+            ...(typeof customer.tenureDays === "number" && { tenure_days: customer.tenureDays }),
+          }),
+          (data) =>
+            typeof data?.event_id === "string"
+              ? { type: "SUBMIT_OK", eventId: data.event_id, offer: data.offer ?? null }
+              : {
+                  type: "SUBMIT_FAILED",
+                  error: { code: "BAD_RESPONSE", message: "Unexpected answer", status: null },
+                },
+          (error) => ({ type: "SUBMIT_FAILED", error }),
+        );
+      }
+      case "accepting":
+        if (!client || !state.offer)
+          return dispatch({ type: "ACCEPT_FAILED", error: NOT_CONFIGURED });
+        return settle(
+          client.acceptOffer({
+            customer_email: email,
+            cancel_reason: state.reason ?? "other",
+            offer_type: state.offer.offer_type,
+            ...(state.eventId && { event_id: state.eventId }),
+          }),
+          () => ({ type: "ACCEPT_OK" }),
+          (error) => ({ type: "ACCEPT_FAILED", error }),
+        );
+      case "declining":
+        if (!client || !state.eventId) {
+          return dispatch({ type: "DECLINE_FAILED", error: NOT_CONFIGURED });
+        }
+        return settle(
+          client.decline({ event_id: state.eventId }),
+          () => ({ type: "DECLINE_OK" }),
+          (error) => ({ type: "DECLINE_FAILED", error }),
+        );
+      case "done":
+        // "Cancel anyway" straight from the offer still means the offer was seen and refused.
+        if (previous.step === "offer" && state.outcome === "cancelled" && state.eventId) {
+          void client?.decline({ event_id: state.eventId });
+        }
+        return options.onDone(resultOf(state));
+      default:
+        return;
+    }
+  }
+
+  return {
+    get state() {
+      return state;
+    },
+    dispatch,
+  };
+}
