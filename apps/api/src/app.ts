@@ -11,6 +11,7 @@ import { loggerOptions } from "./logger.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { rateLimitPlugin } from "./plugins/rate-limits.js";
+import { createValidatorCompiler } from "./plugins/validation.js";
 import { createSqliteRepositories } from "./repositories/sqlite/index.js";
 import type { Repositories } from "./repositories/types.js";
 import { authRoutes } from "./routes/auth/index.js";
@@ -23,6 +24,8 @@ export interface AppOptions {
   clock?: Clock;
   /** An already open database (tests, tools); otherwise `config.databasePath` is opened and closed with the app. */
   db?: SqliteDatabase;
+  /** Where logs go (tests capture them to prove secrets are redacted); stdout by default. */
+  logStream?: { write(line: string): void };
 }
 
 export const API_PREFIX = "/api/v1";
@@ -93,12 +96,13 @@ export const windbackApp = fp(
 /** A configured Fastify instance with the app registered: what server.ts and tests start from. */
 export async function buildServer(opts: AppOptions) {
   const app = Fastify({
-    logger: loggerOptions(opts.config),
+    logger: { ...loggerOptions(opts.config), ...(opts.logStream && { stream: opts.logStream }) },
     bodyLimit: opts.config.bodyLimit,
     trustProxy: trustProxyOption(opts.config.trustProxy),
     // Keys and tokens are never in a URL the API defines; long URLs are just noise.
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
   await app.register(windbackApp, opts);
   return app;
 }

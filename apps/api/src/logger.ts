@@ -9,7 +9,9 @@ export function redactUrl(url: string): string {
 }
 
 /** pino options: secrets never reach the log, whatever the level. */
-export function loggerOptions(config: AppConfig): FastifyServerOptions["logger"] {
+export function loggerOptions(
+  config: AppConfig,
+): Exclude<FastifyServerOptions["logger"], boolean | undefined> {
   return {
     level: config.logLevel,
     redact: {

@@ -4,6 +4,7 @@ import { Type } from "@sinclair/typebox";
 import { ERROR_CODES } from "@windback/protocol";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/passwords.js";
 import { toIso } from "../../lib/clock.js";
+import { normalizeEmail, requireEmail } from "../../lib/email.js";
 import {
   AppError,
   badRequest,
@@ -19,8 +20,6 @@ import { allowedOriginsRoutes } from "../projects/allowed-origins.js";
 
 const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
 const Session = dataOf(Type.Object({ user: User, token: Type.String() }));
-
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // One budget for register and login together, on top of the general per-IP limit.
@@ -50,10 +49,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const name = request.body.name.trim();
-      const email = normalizeEmail(request.body.email);
       if (name === "") throw badRequest("body/name must not be blank");
-      if (!isEmail(email))
-        throw badRequest("body/email must be an email address, e.g. jane@example.com");
+      const email = requireEmail(request.body.email, "body/email");
       const passwordHash = await app.passwords.hash(request.body.password);
       const now = toIso(app.clock.now());
       const userId = randomUUID();
@@ -165,8 +162,3 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(allowedOriginsRoutes, { path: "/auth/allowed-origins", scoped: false });
 };
-
-/** Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our check. */
-function isEmail(value: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
-}

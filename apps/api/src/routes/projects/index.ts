@@ -3,11 +3,11 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { generateApiKey } from "../../auth/api-keys.js";
 import { toIso } from "../../lib/clock.js";
+import { requireEmail } from "../../lib/email.js";
 import { badRequest, notFound } from "../../lib/errors.js";
 import { serializeProject } from "../../lib/serializers.js";
 import { principalOf } from "../../plugins/auth.js";
-import { authErrors, dataOf, Email, Project, Slug } from "../../schemas/common.js";
-import { normalizeEmail } from "../auth/index.js";
+import { authErrors, dataOf, Project, Slug } from "../../schemas/common.js";
 import { allowedOriginsRoutes } from "./allowed-origins.js";
 import { apiKeysRoutes } from "./api-keys.js";
 import { resolveProject } from "./resolve.js";
@@ -26,6 +26,7 @@ export function slugify(name: string): string {
 }
 
 const ProjectName = Type.String({ minLength: 1, maxLength: 200 });
+const SupportEmail = Type.Union([Type.String({ maxLength: 320 }), Type.Null()]);
 const SlugParams = Type.Object({ slug: Slug });
 const tags = ["projects"];
 
@@ -44,7 +45,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: "Create a project with a public and a secret key (shown once)",
         body: Type.Object(
-          { name: ProjectName, support_email: Type.Optional(Type.Union([Email, Type.Null()])) },
+          { name: ProjectName, support_email: Type.Optional(SupportEmail) },
           { additionalProperties: false },
         ),
         response: {
@@ -71,7 +72,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name,
           slug: slugify(name),
           supportEmail: request.body.support_email
-            ? normalizeEmail(request.body.support_email)
+            ? requireEmail(request.body.support_email, "body/support_email")
             : null,
         },
         [publicKey.record, secretKey.record],
@@ -130,7 +131,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             name: Type.Optional(ProjectName),
-            support_email: Type.Optional(Type.Union([Email, Type.Null()])),
+            support_email: Type.Optional(SupportEmail),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
@@ -145,7 +146,8 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         {
           ...(name !== undefined && { name: cleanName(name) }),
           ...(support_email !== undefined && {
-            supportEmail: support_email === null ? null : normalizeEmail(support_email),
+            supportEmail:
+              support_email === null ? null : requireEmail(support_email, "body/support_email"),
           }),
         },
         toIso(app.clock.now()),

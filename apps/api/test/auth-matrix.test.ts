@@ -1,0 +1,263 @@
+import Fastify, { type RouteOptions } from "fastify";
+import { afterEach, describe, expect, test } from "vitest";
+import { windbackApp } from "../src/app.js";
+import { openDatabase } from "../src/db/database.js";
+import { bearer, buildTestApp, registerAccount, type TestContext, testConfig } from "./helpers.js";
+
+/**
+ * Every authenticated route against every kind of caller. Account A owns project "alpha" (whose
+ * keys are `sk`/`pub`); account B owns "bravo". URLs name A's project, so B's credentials are
+ * "another tenant" and must never reach it.
+ */
+type Caller = "none" | "jwt" | "sk" | "pub" | "badJwtGoodKey" | "otherJwt" | "otherSk";
+
+interface RouteCase {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  url: string;
+  /** The route pattern, for the completeness check. */
+  pattern: string;
+  payload?: (ids: Ids) => unknown;
+  urlFor?: (ids: Ids) => string;
+  expect: Record<Caller, number>;
+}
+
+interface Ids {
+  keyId: string;
+  password: string;
+}
+
+const JWT_ONLY_SCOPED = {
+  none: 401,
+  sk: 403,
+  pub: 403,
+  badJwtGoodKey: 401,
+  otherJwt: 404,
+  otherSk: 403,
+};
+const JWT_OR_SK_SCOPED = { none: 401, pub: 403, badJwtGoodKey: 401, otherJwt: 404, otherSk: 404 };
+/** Unscoped aliases act on the caller's own project, so another tenant just sees their own. */
+const JWT_ONLY_ALIAS = { none: 401, sk: 403, pub: 403, badJwtGoodKey: 401, otherSk: 403 };
+const JWT_OR_SK_ALIAS = { none: 401, pub: 403, badJwtGoodKey: 401 };
+
+const routes: RouteCase[] = [
+  {
+    method: "GET",
+    url: "/api/v1/auth/me",
+    pattern: "/api/v1/auth/me",
+    expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
+  },
+  {
+    method: "POST",
+    url: "/api/v1/auth/change-password",
+    pattern: "/api/v1/auth/change-password",
+    payload: (ids) => ({ current_password: ids.password, new_password: "another long password" }),
+    expect: { ...JWT_ONLY_ALIAS, jwt: 200, otherJwt: 200 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/auth/allowed-origins",
+    pattern: "/api/v1/auth/allowed-origins",
+    expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
+  },
+  {
+    method: "PUT",
+    url: "/api/v1/auth/allowed-origins",
+    pattern: "/api/v1/auth/allowed-origins",
+    payload: () => ({ allowed_origins: ["https://shop.example.com"] }),
+    expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
+  },
+  {
+    method: "POST",
+    url: "/api/v1/projects",
+    pattern: "/api/v1/projects",
+    payload: () => ({ name: "New" }),
+    expect: { ...JWT_ONLY_ALIAS, jwt: 201, otherJwt: 201 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/projects",
+    pattern: "/api/v1/projects",
+    expect: { ...JWT_ONLY_ALIAS, jwt: 200, otherJwt: 200 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/projects/alpha",
+    pattern: "/api/v1/projects/:slug",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "PUT",
+    url: "/api/v1/projects/alpha",
+    pattern: "/api/v1/projects/:slug",
+    payload: () => ({ name: "Renamed" }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "DELETE",
+    url: "/api/v1/projects/alpha",
+    pattern: "/api/v1/projects/:slug",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 204, sk: 204 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/projects/alpha/api-keys",
+    pattern: "/api/v1/projects/:slug/api-keys",
+    expect: { ...JWT_ONLY_SCOPED, jwt: 200 },
+  },
+  {
+    method: "POST",
+    url: "/api/v1/projects/alpha/api-keys",
+    pattern: "/api/v1/projects/:slug/api-keys",
+    payload: () => ({ key_type: "secret" }),
+    expect: { ...JWT_ONLY_SCOPED, jwt: 201 },
+  },
+  {
+    method: "POST",
+    url: "/api/v1/projects/alpha/api-keys/rotate",
+    pattern: "/api/v1/projects/:slug/api-keys/rotate",
+    payload: () => ({ key_type: "public" }),
+    expect: { ...JWT_ONLY_SCOPED, jwt: 201 },
+  },
+  {
+    method: "DELETE",
+    url: "",
+    pattern: "/api/v1/projects/:slug/api-keys/:id",
+    urlFor: (ids) => `/api/v1/projects/alpha/api-keys/${ids.keyId}`,
+    expect: { ...JWT_ONLY_SCOPED, jwt: 200 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/api-keys",
+    pattern: "/api/v1/api-keys",
+    expect: { ...JWT_ONLY_ALIAS, jwt: 200, otherJwt: 200 },
+  },
+  {
+    method: "POST",
+    url: "/api/v1/api-keys",
+    pattern: "/api/v1/api-keys",
+    payload: () => ({ key_type: "public" }),
+    expect: { ...JWT_ONLY_ALIAS, jwt: 201, otherJwt: 201 },
+  },
+  {
+    method: "POST",
+    url: "/api/v1/api-keys/rotate",
+    pattern: "/api/v1/api-keys/rotate",
+    payload: () => ({ key_type: "public" }),
+    expect: { ...JWT_ONLY_ALIAS, jwt: 201, otherJwt: 201 },
+  },
+  // A's default-project key id through B's alias: B's project has no such key.
+  {
+    method: "DELETE",
+    url: "",
+    pattern: "/api/v1/api-keys/:id",
+    urlFor: (ids) => `/api/v1/api-keys/${ids.keyId}`,
+    expect: { ...JWT_ONLY_ALIAS, jwt: 200, otherJwt: 404 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/projects/alpha/allowed-origins",
+    pattern: "/api/v1/projects/:slug/allowed-origins",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "PUT",
+    url: "/api/v1/projects/alpha/allowed-origins",
+    pattern: "/api/v1/projects/:slug/allowed-origins",
+    payload: () => ({ allowed_origins: ["https://shop.example.com"] }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+];
+
+let ctx: TestContext;
+afterEach(async () => ctx?.app.close());
+
+async function setUp() {
+  ctx = await buildTestApp();
+  const a = await registerAccount(ctx, "A");
+  const b = await registerAccount(ctx, "B");
+  const create = async (token: string, name: string) =>
+    (
+      await ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/projects",
+        headers: bearer(token),
+        payload: { name },
+      })
+    ).json().data;
+  const alpha = await create(a.token, "Alpha");
+  const bravo = await create(b.token, "Bravo");
+  // A key on A's alpha project and one on A's default project, for the revoke routes.
+  const alphaKey = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/projects/alpha/api-keys",
+    headers: bearer(a.token),
+    payload: { key_type: "public" },
+  });
+  const defaultKey = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/api-keys",
+    headers: bearer(a.token),
+    payload: { key_type: "public" },
+  });
+  const headers: Record<Caller, Record<string, string>> = {
+    none: {},
+    jwt: bearer(a.token),
+    sk: { "x-api-key": alpha.raw_secret_key },
+    pub: { "x-api-key": alpha.raw_public_key },
+    badJwtGoodKey: {
+      authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.e30.bad",
+      "x-api-key": alpha.raw_secret_key,
+    },
+    otherJwt: bearer(b.token),
+    otherSk: { "x-api-key": bravo.raw_secret_key },
+  };
+  return {
+    a,
+    headers,
+    alphaKeyId: alphaKey.json().data.id,
+    defaultKeyId: defaultKey.json().data.id,
+  };
+}
+
+const callers: Caller[] = ["none", "jwt", "sk", "pub", "badJwtGoodKey", "otherJwt", "otherSk"];
+
+describe.each(routes)("$method $pattern", (route) => {
+  test.each(callers)("as %s", async (caller) => {
+    const { a, headers, alphaKeyId, defaultKeyId } = await setUp();
+    const ids: Ids = {
+      keyId: route.pattern.startsWith("/api/v1/projects/") ? alphaKeyId : defaultKeyId,
+      password: a.password,
+    };
+    const res = await ctx.app.inject({
+      method: route.method,
+      url: route.urlFor ? route.urlFor(ids) : route.url,
+      headers: headers[caller],
+      ...(route.payload && { payload: route.payload(ids) as object }),
+    });
+    expect(res.statusCode, res.body).toBe(route.expect[caller]);
+    if (res.statusCode >= 400)
+      expect(res.json()).toEqual({ error: expect.any(String), code: expect.any(String) });
+  });
+});
+
+test("the table covers every authenticated route of this issue", async () => {
+  const seen: string[] = [];
+  // The onRoute hook must be in place before the app registers its routes.
+  const probe = Fastify();
+  probe.addHook("onRoute", (r: RouteOptions) => {
+    if (r.method !== "HEAD" && r.config && "auth" in (r.config as object)) {
+      seen.push(`${r.method} ${r.url}`);
+    }
+  });
+  await probe.register(windbackApp, { config: testConfig(), db: openDatabase(":memory:") });
+  await probe.ready();
+  await probe.close();
+  const covered = new Set(routes.map((r) => `${r.method} ${r.pattern}`));
+  const foundationRoutes = seen.filter(
+    (r) =>
+      /\/api\/v1\/(auth|projects|api-keys)/.test(r) &&
+      !/retention-offers|churn-events|stats/.test(r),
+  );
+  expect(foundationRoutes.length).toBeGreaterThan(15);
+  for (const route of foundationRoutes) expect(covered, route).toContain(route);
+});

@@ -1,0 +1,132 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { createPasswordHasher } from "../src/auth/passwords.js";
+import { ConfigError, loadConfig, PRODUCTION_PASSWORD_HASHING } from "../src/config.js";
+
+const SECRET = "a-production-secret-of-at-least-32-bytes!";
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe("loadConfig", () => {
+  test("defaults follow DESIGN §4 and §2.8", () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-config-"));
+    const config = loadConfig({ DATABASE_PATH: join(dir, "windback.db") });
+    expect(config).toMatchObject({
+      port: 8787,
+      host: "127.0.0.1",
+      nodeEnv: "development",
+      publicUrl: "http://localhost:8787",
+      trustProxy: false,
+      logLevel: "info",
+      rateLimits: {
+        general: { max: 300, windowMs: 60_000 },
+        auth: { max: 10, windowMs: 60_000 },
+        cancelFlow: { max: 10, windowMs: 15_000 },
+      },
+      bodyLimit: 102_400,
+    });
+    expect(loadConfig({ DATABASE_PATH: ":memory:" }).databasePath).toBe(":memory:");
+    expect(loadConfig({ DATABASE_PATH: ":memory:", PORT: "9000" }).publicUrl).toBe(
+      "http://localhost:9000",
+    );
+  });
+
+  test("rate limits are overridable by environment", () => {
+    const config = loadConfig({
+      DATABASE_PATH: ":memory:",
+      RATE_LIMIT_MAX: "5",
+      RATE_LIMIT_WINDOW_MS: "1000",
+      AUTH_RATE_LIMIT_MAX: "2",
+      AUTH_RATE_LIMIT_WINDOW_MS: "2000",
+      CANCEL_FLOW_RATE_LIMIT_MAX: "100000",
+      CANCEL_FLOW_RATE_LIMIT_WINDOW_MS: "3000",
+    });
+    expect(config.rateLimits).toEqual({
+      general: { max: 5, windowMs: 1000 },
+      auth: { max: 2, windowMs: 2000 },
+      cancelFlow: { max: 100_000, windowMs: 3000 },
+    });
+  });
+
+  test.each([
+    [{ PORT: "http" }, /PORT must be a whole number/],
+    [{ PORT: "70000" }, /PORT must be between 0 and 65535/],
+    [{ NODE_ENV: "staging" }, /NODE_ENV/],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    [{ PUBLIC_URL: "ftp://x" }, /PUBLIC_URL/],
+    [{ TRUST_PROXY: "maybe; rm -rf" }, /TRUST_PROXY/],
+    [{ RATE_LIMIT_MAX: "-1" }, /RATE_LIMIT_MAX/],
+    [{ CANCEL_FLOW_RATE_LIMIT_WINDOW_MS: "0" }, /CANCEL_FLOW_RATE_LIMIT_WINDOW_MS/],
+    [{ JWT_SECRET: "too-short" }, /JWT_SECRET must be at least 32 bytes/],
+    [{ NODE_ENV: "production" }, /JWT_SECRET is required when NODE_ENV=production/],
+  ])("%j stops the start with a message naming it", (env, message) => {
+    expect(() => loadConfig({ DATABASE_PATH: ":memory:", ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_PATH: ":memory:", ...env })).toThrow(message);
+  });
+
+  test("every problem is reported at once", () => {
+    try {
+      loadConfig({ PORT: "x", LOG_LEVEL: "y", DATABASE_PATH: ":memory:" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  test("production with an adequate secret starts", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      JWT_SECRET: SECRET,
+      DATABASE_PATH: ":memory:",
+    });
+    expect(new TextDecoder().decode(config.jwtSecret)).toBe(SECRET);
+  });
+
+  test("development without JWT_SECRET generates one secret in the data directory and keeps it", () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-config-"));
+    const env = { DATABASE_PATH: join(dir, "data", "windback.db") };
+    const first = loadConfig(env);
+    const file = join(dir, "data", "jwt-secret");
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.jwtSecret.byteLength).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(file, "utf8").length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(env).jwtSecret).toEqual(first.jwtSecret);
+  });
+});
+
+describe("password hashing", () => {
+  test("production uses argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1)", async () => {
+    const config = loadConfig({ DATABASE_PATH: ":memory:" });
+    expect(config.passwordHashing).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    expect(PRODUCTION_PASSWORD_HASHING).toEqual(config.passwordHashing);
+    const hasher = createPasswordHasher(config.passwordHashing);
+    const hash = await hasher.hash("correct horse battery staple");
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await hasher.verify(hash, "correct horse battery staple")).toBe(true);
+    expect(await hasher.verify(hash, "wrong")).toBe(false);
+    expect(await hasher.verify("not a hash", "wrong")).toBe(false);
+  });
+
+  test("login for an unknown email costs about as much as a wrong password (dummy verification)", async () => {
+    const hasher = createPasswordHasher(PRODUCTION_PASSWORD_HASHING);
+    const hash = await hasher.hash("the real password");
+    await hasher.verifyDummy("warm up the dummy hash");
+    const time = async (fn: () => Promise<unknown>) => {
+      const start = performance.now();
+      for (let i = 0; i < 5; i++) await fn();
+      return performance.now() - start;
+    };
+    const wrongPassword = await time(() => hasher.verify(hash, "a wrong password"));
+    const unknownEmail = await time(() => hasher.verifyDummy("a wrong password"));
+    // Compared as a ratio in one run: without the dummy verify the unknown-email path is ~100x faster.
+    const ratio = unknownEmail / wrongPassword;
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
+});
