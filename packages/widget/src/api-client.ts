@@ -10,7 +10,7 @@ import type {
   CancelFlowSubmitResponse,
   TrackEvent,
 } from "@windback/protocol";
-import type { FlowError } from "./core/flow";
+import { type FlowError, flowError } from "./core/flow";
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: FlowError };
 
@@ -50,35 +50,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         body: JSON.stringify(body),
         signal: controller.signal,
         keepalive,
-        credentials: "omit",
-        mode: "cors",
       });
       const payload: unknown = await response.json().catch(() => null);
       if (!response.ok) {
         const apiError = payload as { error?: unknown; code?: unknown } | null;
-        return {
-          ok: false,
-          error: {
-            code: typeof apiError?.code === "string" ? apiError.code : `HTTP_${response.status}`,
-            message:
-              typeof apiError?.error === "string"
-                ? apiError.error
-                : `Request failed with status ${response.status}`,
-            status: response.status,
-          },
-        };
+        const code = `${apiError?.code ?? `HTTP_${response.status}`}`;
+        return { ok: false, error: flowError(code, `${apiError?.error ?? code}`, response.status) };
       }
       return { ok: true, data: payload as T };
     } catch (cause) {
       return {
         ok: false,
         error: timedOut
-          ? { code: "TIMEOUT", message: `No answer within ${timeoutMs} ms`, status: null }
-          : {
-              code: "NETWORK_ERROR",
-              message: cause instanceof Error ? cause.message : "Network error",
-              status: null,
-            },
+          ? flowError("TIMEOUT", `No answer within ${timeoutMs} ms`)
+          : flowError("NETWORK_ERROR", `${(cause as Error)?.message ?? cause}`),
       };
     } finally {
       clearTimeout(timer);
@@ -98,7 +83,8 @@ export interface Tracker {
   flush(keepalive?: boolean): void;
 }
 
-const MAX_BATCH = 100; // DESIGN §2.6: /track accepts at most 100 events per request.
+// Flushing at 20 keeps every request well under /track's 100-event cap (DESIGN §2.6).
+const MAX_QUEUE = 20;
 
 /**
  * Batches `track` calls: flushed after a short delay, at 20 events, and with a keepalive request
@@ -115,9 +101,7 @@ export function createTracker(getClient: () => ApiClient | null, delayMs = 2000)
     if (!client || queue.length === 0) return;
     const batch = queue;
     queue = [];
-    for (let i = 0; i < batch.length; i += MAX_BATCH) {
-      void client.track(batch.slice(i, i + MAX_BATCH), keepalive);
-    }
+    void client.track(batch, keepalive);
   }
 
   if (typeof window !== "undefined") {
@@ -130,7 +114,7 @@ export function createTracker(getClient: () => ApiClient | null, delayMs = 2000)
   return {
     push(event) {
       queue.push(event);
-      if (queue.length >= 20) flush();
+      if (queue.length >= MAX_QUEUE) flush();
       else timer ??= setTimeout(() => flush(), delayMs);
     },
     flush,

@@ -1,17 +1,21 @@
-/** Renders one session into a container and re-renders it on every state change. */
+/**
+ * Renders one session into a container and re-renders it on every state change. Focus moves to
+ * the heading of each new screen here, after Preact's synchronous commit, so screen readers
+ * announce where the customer is.
+ */
 import { render } from "preact";
 import type { ApiClient } from "./api-client";
 import type { FlowResult } from "./core/flow";
-import { stringsFor } from "./i18n/index";
+import type { Strings } from "./i18n/index";
 import { buildReasons, type Position, type ShowOptions, type Theme } from "./options";
 import { createSession, type Session } from "./session";
-import { App } from "./views/app";
+import { App, screenOf } from "./views/app";
 
 export interface FlowViewOptions {
   container: HTMLElement;
   client: ApiClient | null;
   options: ShowOptions;
-  locale: string;
+  strings: Strings;
   theme: Theme;
   position: Position;
   mode: "modal" | "inline";
@@ -26,19 +30,28 @@ export interface FlowView {
 }
 
 export function renderFlow(view: FlowViewOptions): FlowView {
-  const strings = stringsFor(view.locale);
-  const draw = () =>
+  const { container, strings } = view;
+  const dark = view.theme === "auto" ? matchMedia("(prefers-color-scheme: dark)") : null;
+  let screen = "";
+  const focus = () => container.querySelector<HTMLElement>(".wb-title")?.focus();
+  const draw = () => {
     render(
       <App
         state={session.state}
         dispatch={session.dispatch}
         strings={strings}
-        theme={view.theme}
+        theme={dark ? (dark.matches ? "dark" : "light") : view.theme === "dark" ? "dark" : "light"}
         position={view.position}
         mode={view.mode}
       />,
-      view.container,
+      container,
     );
+    const next = screenOf(session.state);
+    if (next !== screen) {
+      screen = next;
+      focus();
+    }
+  };
   const session = createSession({
     client: view.client,
     reasons: buildReasons(strings, view.options.reasons),
@@ -46,14 +59,14 @@ export function renderFlow(view: FlowViewOptions): FlowView {
     onChange: draw,
     onDone: view.onDone,
   });
+  dark?.addEventListener("change", draw);
   draw();
   return {
     session,
-    focus() {
-      view.container.querySelector<HTMLElement>(".wb-title")?.focus();
-    },
+    focus,
     unmount() {
-      render(null, view.container);
+      dark?.removeEventListener("change", draw);
+      render(null, container);
     },
   };
 }

@@ -3,12 +3,13 @@
  * installs `window.Windback` and replays calls queued by the snippet before it loaded.
  */
 import { createApiClient, createTracker } from "./api-client";
-import type { FlowResult } from "./core/flow";
+import { type FlowResult, flowError, initialState, reduce, resultOf } from "./core/flow";
 import { renderFlow } from "./flow-view";
 import { resolveLocale } from "./i18n/index";
+import { loadStrings } from "./i18n/remote";
 import { lockScroll, mountShadow } from "./mount-shadow";
 import { callbackOf, eventOf, safeCall, type WidgetEvent } from "./notify";
-import { type InitOptions, isPosition, isTheme, type ShowOptions } from "./options";
+import type { InitOptions, Position, ShowOptions, Theme } from "./options";
 
 type Handler = (result: FlowResult) => void;
 
@@ -43,34 +44,23 @@ const LOG = "[windback]";
 // Captured at evaluation time: document.currentScript is null once this script has finished.
 const script = document.currentScript as HTMLScriptElement | null;
 
-function readScriptConfig(): InitOptions {
-  const data = script?.dataset ?? {};
-  let apiBase = data.apiBase;
-  if (!apiBase) {
-    try {
-      apiBase = new URL(script?.src ?? "", location.href).origin;
-    } catch {
-      apiBase = location.origin;
-    }
-  }
-  return {
-    ...(data.apiKey && { apiKey: data.apiKey }),
-    ...(isTheme(data.theme) && { theme: data.theme }),
-    ...(isPosition(data.position) && { position: data.position }),
-    ...(data.locale && { locale: data.locale }),
-    apiBase,
-  };
+/** Where widget.js came from: the default API base and where translations are fetched. */
+let assetBase = location.origin;
+try {
+  if (script?.src) assetBase = new URL(script.src).origin;
+} catch {
+  // An unparsable src leaves the page's own origin.
 }
 
-function errorResult(code: string, message: string): FlowResult {
+/** Unknown theme or position values fall back to the defaults at render time. */
+function readScriptConfig(): InitOptions {
+  const data = script?.dataset ?? {};
   return {
-    outcome: "error",
-    reason: null,
-    reasonLabel: null,
-    feedbackText: null,
-    selectedOffer: null,
-    eventId: null,
-    error: { code, message, status: null },
+    apiKey: data.apiKey,
+    theme: data.theme as Theme,
+    position: data.position as Position,
+    locale: data.locale,
+    apiBase: data.apiBase || assetBase,
   };
 }
 
@@ -89,6 +79,8 @@ function install(): WindbackApi {
     return apiKey ? createApiClient({ apiKey, apiBase: options.apiBase ?? location.origin }) : null;
   };
   const tracker = createTracker(() => clientFor(config));
+  // Fetched now so the dialog opens without waiting when the customer clicks.
+  void loadStrings(resolveLocale(config.locale, document.documentElement.lang), assetBase);
 
   function finish(options: ShowOptions, result: FlowResult): FlowResult {
     const event = eventOf(result);
@@ -105,40 +97,47 @@ function install(): WindbackApi {
     const merged: InitOptions = { ...config, ...options };
     const client = clientFor(merged);
     if (!client) {
-      console.error(`${LOG} no public key: set data-api-key or call Windback.init({ apiKey })`);
-      const result = errorResult("NOT_CONFIGURED", "No Windback public key is configured");
-      return Promise.resolve(finish(merged, result));
+      console.error(`${LOG} no data-api-key or init({ apiKey })`);
+      const error = flowError("NOT_CONFIGURED", "No public key");
+      const state = reduce(initialState([]), { type: "FAIL", error });
+      return Promise.resolve(
+        finish(merged, resultOf({ ...state, step: "done", outcome: "error" })),
+      );
     }
     const opener = document.activeElement as HTMLElement | null;
     const theme = merged.theme ?? "light";
-    const mount = mountShadow({
-      zIndex: merged.zIndex ?? 2147483000,
-      theme,
-      ...(merged.nonce && { nonce: merged.nonce }),
-    });
-    const unlock = lockScroll();
+    const locale = resolveLocale(merged.locale, document.documentElement.lang);
     let focus = () => {};
-    const promise = new Promise<FlowResult>((resolve) => {
-      const view = renderFlow({
-        container: mount.container,
-        client,
-        options: merged,
-        locale: resolveLocale(merged.locale, document.documentElement.lang),
-        theme,
-        position: merged.position ?? "center",
-        mode: "modal",
-        onDone(result) {
-          view.unmount();
-          mount.destroy();
-          unlock();
-          current = null;
-          if (opener?.isConnected) opener.focus();
-          resolve(finish(merged, result));
-        },
-      });
-      focus = view.focus;
-    });
-    current = { promise, focus };
+    const promise = loadStrings(locale, assetBase).then(
+      (strings) =>
+        new Promise<FlowResult>((resolve) => {
+          const mount = mountShadow({
+            zIndex: merged.zIndex ?? 2147483000,
+            theme,
+            ...(merged.nonce && { nonce: merged.nonce }),
+          });
+          const unlock = lockScroll();
+          const view = renderFlow({
+            container: mount.container,
+            client,
+            options: merged,
+            strings,
+            theme,
+            position: merged.position ?? "center",
+            mode: "modal",
+            onDone(result) {
+              view.unmount();
+              mount.destroy();
+              unlock();
+              current = null;
+              if (opener?.isConnected) opener.focus();
+              resolve(finish(merged, result));
+            },
+          });
+          focus = view.focus;
+        }),
+    );
+    current = { promise, focus: () => focus() };
     return promise;
   }
 
@@ -149,16 +148,12 @@ function install(): WindbackApi {
       Object.assign(config, options);
     },
     on(event: WidgetEvent, handler: Handler) {
-      const set = listeners[event];
-      if (!set || typeof handler !== "function") {
-        console.error(`${LOG} unknown event "${String(event)}"`);
-        return () => {};
-      }
-      set.add(handler);
-      return () => set.delete(handler);
+      // Unknown event names are ignored rather than thrown: the host page must never break.
+      listeners[event]?.add(handler);
+      return () => listeners[event]?.delete(handler);
     },
     track(event: string, properties?: Record<string, unknown>) {
-      if (typeof event !== "string" || !event) return;
+      if (!event) return;
       tracker.push({
         event,
         ...(properties && { properties }),
@@ -166,7 +161,7 @@ function install(): WindbackApi {
         occurred_at: new Date().toISOString(),
       });
     },
-    version: "__VERSION__",
+    version: __WINDBACK_VERSION__,
   };
 
   // Callable too, so the queue-stub style `Windback("show", {...})` keeps working after load.
@@ -184,8 +179,5 @@ if (!existing?.version) {
   const queued = existing?.q ?? [];
   const api = install();
   window.Windback = api;
-  for (const args of Array.from(queued)) {
-    const [method, ...rest] = Array.from(args);
-    api(String(method), ...rest);
-  }
+  for (const args of queued) api(...(Array.from(args) as [string, ...unknown[]]));
 }

@@ -4,6 +4,8 @@
  */
 import css from "./views/styles.css?inline";
 
+export { css };
+
 export interface ShadowMount {
   host: HTMLElement;
   /** The element Preact renders into, inside the shadow root. */
@@ -11,11 +13,21 @@ export interface ShadowMount {
   destroy(): void;
 }
 
-let sheet: CSSStyleSheet | undefined;
-
-/** Constructable sheets are not subject to `style-src`, so a host CSP needs no nonce for them. */
-function supportsAdoptedSheets(root: ShadowRoot): boolean {
-  return "adoptedStyleSheets" in root && typeof CSSStyleSheet.prototype.replaceSync === "function";
+/**
+ * Puts the widget's CSS into a document or shadow root. A constructable sheet is not subject to
+ * `style-src`, so a strict host CSP needs nothing; the `<style>` fallback carries the nonce.
+ */
+export function applyStyles(target: Document | ShadowRoot, nonce?: string, text = css): void {
+  if ("adoptedStyleSheets" in target && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(text);
+    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+    return;
+  }
+  const style = document.createElement("style");
+  if (nonce) style.nonce = nonce;
+  style.textContent = text;
+  (target instanceof Document ? target.head : target).append(style);
 }
 
 export function mountShadow(options: {
@@ -28,18 +40,7 @@ export function mountShadow(options: {
   // Inline !important beats any author rule, even `* { … !important }` on the host page.
   host.style.cssText = `all:initial!important;position:fixed!important;inset:0!important;z-index:${options.zIndex}!important;display:block!important`;
   const shadow = host.attachShadow({ mode: "open" });
-  if (supportsAdoptedSheets(shadow)) {
-    if (!sheet) {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-    }
-    shadow.adoptedStyleSheets = [sheet];
-  } else {
-    const style = document.createElement("style");
-    if (options.nonce) style.nonce = options.nonce;
-    style.textContent = css;
-    shadow.append(style);
-  }
+  applyStyles(shadow, options.nonce);
   const container = document.createElement("div");
   shadow.append(container);
   document.body.append(host);
@@ -48,22 +49,12 @@ export function mountShadow(options: {
 
 /** Locks the page behind the dialog from scrolling; the returned function restores it exactly. */
 export function lockScroll(): () => void {
-  const html = document.documentElement;
-  const body = document.body;
-  const saved = [html.style.overflow, body.style.overflow, body.style.paddingRight];
-  // Keeps the page from shifting sideways when its scrollbar disappears.
-  const scrollbar = window.innerWidth - html.clientWidth;
-  html.style.overflow = "hidden";
-  body.style.overflow = "hidden";
-  if (scrollbar > 0) {
-    const current = Number.parseFloat(getComputedStyle(body).paddingRight) || 0;
-    body.style.paddingRight = `${current + scrollbar}px`;
-  }
+  const styles = [document.documentElement.style, document.body.style];
+  const saved = styles.map((style) => style.overflow);
+  for (const style of styles) style.overflow = "hidden";
   return () => {
-    [html.style.overflow, body.style.overflow, body.style.paddingRight] = saved as [
-      string,
-      string,
-      string,
-    ];
+    styles.forEach((style, i) => {
+      style.overflow = saved[i] ?? "";
+    });
   };
 }

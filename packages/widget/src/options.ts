@@ -71,7 +71,3 @@ export function buildReasons(strings: Strings, custom?: CustomReason[]): ReasonO
 export function isTheme(value: unknown): value is Theme {
   return value === "light" || value === "dark" || value === "auto";
 }
-
-export function isPosition(value: unknown): value is Position {
-  return value === "center" || value === "bottom-right" || value === "bottom-left";
-}

@@ -2,12 +2,14 @@
  * Runs one cancel flow: holds the machine's state and performs the API call that each in-flight
  * step stands for. Framework-free, so the script tag and the iframe share it unchanged.
  */
+import type { CancelFlowSubmitRequest } from "@windback/protocol";
 import type { ApiClient, ApiResult } from "./api-client";
 import {
   type FlowError,
   type FlowEvent,
   type FlowResult,
   type FlowState,
+  flowError,
   initialState,
   type ReasonOption,
   reduce,
@@ -28,11 +30,18 @@ export interface SessionOptions {
   onDone(result: FlowResult): void;
 }
 
-const NOT_CONFIGURED: FlowError = {
-  code: "NOT_CONFIGURED",
-  message: "No Windback public key is configured",
-  status: null,
-};
+/** Show options forwarded to `POST /cancel-flow/submit` under their wire names. */
+const SUBMIT_FIELDS = [
+  ["customerName", "customer_name"],
+  ["provider", "provider"],
+  ["subscriptionId", "provider_subscription_id"],
+  ["planName", "plan_name"],
+  ["mrr", "mrr"],
+  ["currency", "currency"],
+  ["tenureDays", "tenure_days"],
+] as const;
+
+const NOT_CONFIGURED = flowError("NOT_CONFIGURED", "No public key");
 
 export function createSession(options: SessionOptions): Session {
   const { client, customer } = options;
@@ -54,39 +63,34 @@ export function createSession(options: SessionOptions): Session {
     void request.then((result) => dispatch(result.ok ? ok(result.data) : failed(result.error)));
   }
 
-  function enter(previous: FlowState): void {
+  // Returns whatever dispatch/settle return (nothing): `return x()` just ends each case.
+  function enter(previous: FlowState) {
     const email = customer.customerEmail?.trim() ?? "";
     switch (state.step) {
       case "submitting": {
         if (!client) return dispatch({ type: "SUBMIT_FAILED", error: NOT_CONFIGURED });
         if (!email) {
-          const error = {
-            code: "MISSING_EMAIL",
-            message: "customerEmail is required",
-            status: null,
-          };
+          const error = flowError("MISSING_EMAIL", "customerEmail is required");
           return dispatch({ type: "SUBMIT_FAILED", error });
         }
+        const body: Record<string, unknown> = {
+          customer_email: email,
+          cancel_reason: state.reason,
+        };
         const text = state.text.trim();
+        if (text) body.cancel_reason_text = text;
+        for (const [option, field] of SUBMIT_FIELDS) {
+          const value = customer[option];
+          if (value !== undefined && value !== "") body[field] = value;
+        }
         return settle(
-          client.submit({
-            customer_email: email,
-            cancel_reason: state.reason ?? "other",
-            ...(text && { cancel_reason_text: text }),
-            ...(customer.customerName && { customer_name: customer.customerName }),
-            ...(customer.provider && { provider: customer.provider }),
-            ...(customer.subscriptionId && { provider_subscription_id: customer.subscriptionId }),
-            ...(customer.planName && { plan_name: customer.planName }),
-            ...(typeof customer.mrr === "number" && { mrr: customer.mrr }),
-            ...(customer.currency && { currency: customer.currency }),
-            ...(typeof customer.tenureDays === "number" && { tenure_days: customer.tenureDays }),
-          }),
+          client.submit(body as unknown as CancelFlowSubmitRequest),
           (data) =>
             typeof data?.event_id === "string"
               ? { type: "SUBMIT_OK", eventId: data.event_id, offer: data.offer ?? null }
               : {
                   type: "SUBMIT_FAILED",
-                  error: { code: "BAD_RESPONSE", message: "Unexpected answer", status: null },
+                  error: flowError("BAD_RESPONSE", "Unexpected answer"),
                 },
           (error) => ({ type: "SUBMIT_FAILED", error }),
         );

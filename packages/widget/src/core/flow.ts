@@ -25,6 +25,10 @@ export interface FlowError {
   status: number | null;
 }
 
+export function flowError(code: string, message: string, status: number | null = null): FlowError {
+  return { code, message, status };
+}
+
 export type StepName =
   | "reasons"
   | "details"

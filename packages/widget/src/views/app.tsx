@@ -4,16 +4,16 @@
  */
 import type { PublicOffer } from "@windback/protocol";
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
-import { type FlowEvent, type FlowState, IN_FLIGHT, reasonOf } from "../core/flow";
-import type { Strings } from "../i18n/index";
-import type { Position, Theme } from "../options";
+import { type FlowEvent, type FlowState, reasonOf } from "../core/flow";
+import { format, type Strings, type Template } from "../i18n/index";
+import type { Position } from "../options";
 
 export interface AppProps {
   state: FlowState;
   dispatch(event: FlowEvent): void;
   strings: Strings;
-  theme: Theme;
+  /** `auto` is resolved by the caller (matchMedia), so the CSS carries one dark palette. */
+  theme: "light" | "dark";
   position: Position;
   /** `modal` floats over the host page; `inline` fills the iframe. */
   mode: "modal" | "inline";
@@ -23,7 +23,7 @@ const TITLE_ID = "wb-title";
 const FOCUSABLE = "button,input,textarea,a[href],[tabindex]:not([tabindex='-1'])";
 
 /** The screen to show: in-flight steps keep showing the screen whose button started them. */
-function screenOf(state: FlowState): string {
+export function screenOf(state: FlowState): string {
   switch (state.step) {
     case "submitting":
       return reasonOf(state)?.text === "none" ? "reasons" : "details";
@@ -35,56 +35,44 @@ function screenOf(state: FlowState): string {
   }
 }
 
+/** Per offer type: the template and its values, or null when the type's fields are missing. */
+const DETAILS: Record<
+  string,
+  (o: PublicOffer) => [Template, Record<string, string | number>] | null
+> = {
+  discount: (o) =>
+    o.discount_percent
+      ? ["discount", { p: o.discount_percent, m: o.discount_duration_months ?? 1 }]
+      : null,
+  pause: (o) => (o.pause_days ? ["pause", { d: o.pause_days }] : null),
+  extension: (o) => (o.extension_days ? ["extension", { d: o.extension_days }] : null),
+  downgrade: (o) => (o.downgrade_plan ? ["downgrade", { plan: o.downgrade_plan }] : null),
+  feature_unlock: (o) =>
+    o.feature_name ? ["unlock", { feature: o.feature_name, d: o.feature_unlock_days ?? 30 }] : null,
+};
+
+/** The one-line summary of an offer's terms (e.g. "50% off for 3 months"), or null for `custom`. */
 export function offerDetail(offer: PublicOffer, t: Strings): string | null {
-  switch (offer.offer_type) {
-    case "discount":
-      return offer.discount_percent
-        ? t.discount(offer.discount_percent, offer.discount_duration_months ?? 1)
-        : null;
-    case "pause":
-      return offer.pause_days ? t.pause(offer.pause_days) : null;
-    case "extension":
-      return offer.extension_days ? t.extension(offer.extension_days) : null;
-    case "downgrade":
-      return offer.downgrade_plan ? t.downgrade(offer.downgrade_plan) : null;
-    case "feature_unlock":
-      return offer.feature_name
-        ? t.unlock(offer.feature_name, offer.feature_unlock_days ?? 30)
-        : null;
-    default:
-      return null;
-  }
+  const detail = DETAILS[offer.offer_type]?.(offer);
+  return detail ? format(t, ...detail) : null;
 }
 
-/** Keeps Tab and Shift+Tab inside the dialog (a radio group counts as one stop). */
+/**
+ * Keeps Tab and Shift+Tab inside the dialog. Only the checked radio is a tab stop (the browser
+ * moves within the group with arrow keys), so unchecked radios are left out of the cycle.
+ */
 function trapTab(event: KeyboardEvent, dialog: HTMLElement): void {
-  const checked = dialog.querySelector("input[type=radio]:checked");
-  const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-    (el) =>
-      !(el as HTMLButtonElement).disabled &&
-      !(checked && el instanceof HTMLInputElement && el.type === "radio" && el !== checked),
+  const items = [...dialog.querySelectorAll<HTMLInputElement>(FOCUSABLE)].filter(
+    (el) => el.type !== "radio" || el.checked || !dialog.querySelector(":checked"),
   );
+  const active = (dialog.getRootNode() as ShadowRoot).activeElement as HTMLInputElement | null;
   const first = items[0];
   const last = items[items.length - 1];
-  if (!first || !last) return;
-  const active = (dialog.getRootNode() as Document | ShadowRoot).activeElement;
-  const index = active ? items.indexOf(active as HTMLElement) : -1;
-  const inFirstGroup =
-    active instanceof HTMLInputElement &&
-    first instanceof HTMLInputElement &&
-    active.type === "radio" &&
-    active.name === first.name;
-  if (event.shiftKey && (index <= 0 || inFirstGroup)) {
+  const atStart = items.indexOf(active as HTMLInputElement) <= 0 || active?.type === "radio";
+  if (event.shiftKey ? atStart : active === last || !dialog.contains(active)) {
     event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && (index === -1 ? !dialog.contains(active) : active === last)) {
-    event.preventDefault();
-    first.focus();
+    (event.shiftKey ? last : first)?.focus();
   }
-}
-
-function Spinner() {
-  return <span class="wb-spinner" aria-hidden="true" />;
 }
 
 interface ButtonProps {
@@ -95,24 +83,19 @@ interface ButtonProps {
   children: ComponentChildren;
 }
 
-/** Busy buttons stay enabled (a disabled button would drop focus out of the trap); the machine ignores repeats. */
+/**
+ * Busy buttons stay enabled (a disabled button would drop focus out of the trap) and say so
+ * with aria-busy; the machine ignores the repeated click.
+ */
 function Button({ kind, busy, busyLabel, onClick, children }: ButtonProps) {
   return (
     <button
       type="button"
       class={`wb-btn wb-${kind}`}
       aria-busy={busy ? "true" : undefined}
-      aria-disabled={busy ? "true" : undefined}
       onClick={onClick}
     >
-      {busy ? (
-        <>
-          <Spinner />
-          {busyLabel}
-        </>
-      ) : (
-        children
-      )}
+      {busy ? busyLabel : children}
     </button>
   );
 }
@@ -127,29 +110,10 @@ function Title({ children }: { children: ComponentChildren }) {
 
 function ReasonsScreen({ state, dispatch, strings: t }: AppProps) {
   const busy = state.step === "submitting";
-  const rtl = t.dir === "rtl";
-  const onKeyDown = (event: KeyboardEvent) => {
-    // Handled here rather than left to the browser so wrapping and RTL behave the same everywhere.
-    const keys: Record<string, number> = {
-      ArrowDown: 1,
-      ArrowUp: -1,
-      ArrowRight: rtl ? -1 : 1,
-      ArrowLeft: rtl ? 1 : -1,
-    };
-    const step = keys[event.key];
-    if (!step) return;
-    event.preventDefault();
-    const { reasons } = state;
-    const current = reasons.findIndex((r) => r.value === state.reason);
-    const next = reasons[(current + step + reasons.length) % reasons.length];
-    if (!next) return;
-    dispatch({ type: "SELECT_REASON", reason: next.value });
-    const radios = (event.currentTarget as HTMLElement).querySelectorAll<HTMLInputElement>("input");
-    radios[reasons.indexOf(next)]?.focus();
-  };
   return (
     <>
-      <fieldset class="wb-fieldset" onKeyDown={onKeyDown} aria-describedby="wb-intro">
+      {/* Native radios in one named group: the browser provides arrow keys, wrapping and RTL. */}
+      <fieldset class="wb-fieldset" aria-describedby="wb-intro">
         <legend class="wb-legend">
           <Title>{t.reasonsTitle}</Title>
         </legend>
@@ -320,44 +284,31 @@ const SCREENS: Record<string, (props: AppProps) => preact.JSX.Element | null> = 
 
 export function App(props: AppProps) {
   const { state, dispatch, strings: t, theme, position, mode } = props;
-  const dialog = useRef<HTMLDivElement>(null);
-  const screen = screenOf(state);
-  const Screen = SCREENS[screen] ?? ReasonsScreen;
-
-  // Each new screen moves focus to its heading, so screen readers announce where the user is.
-  useEffect(() => {
-    dialog.current?.querySelector<HTMLElement>(".wb-title")?.focus();
-  }, [screen]);
+  const Screen = SCREENS[screenOf(state)] ?? ReasonsScreen;
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
       dispatch({ type: "DISMISS" });
-    } else if (event.key === "Tab" && dialog.current) {
-      trapTab(event, dialog.current);
+    } else if (event.key === "Tab") {
+      trapTab(event, event.currentTarget as HTMLElement);
     }
   };
 
   return (
-    <div
-      class="wb-root"
-      data-theme={theme}
-      data-position={position}
-      data-mode={mode}
-      dir={t.dir}
-      onKeyDown={onKeyDown}
-    >
+    <div class="wb-root" data-theme={theme} data-position={position} data-mode={mode} dir={t.dir}>
       {mode === "modal" && (
+        // biome-ignore lint/a11y/useKeyWithClickEvents: a mouse shortcut; Escape and the close button are the keyboard paths.
+        // biome-ignore lint/a11y/noStaticElementInteractions: the backdrop is decoration, not a control.
         <div class="wb-backdrop" onClick={() => dispatch({ type: "DISMISS" })} />
       )}
       <div
-        ref={dialog}
         class="wb-dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby={TITLE_ID}
-        aria-busy={IN_FLIGHT.has(state.step) ? "true" : undefined}
+        onKeyDown={onKeyDown}
       >
         <div class="wb-body">
           <Screen {...props} />

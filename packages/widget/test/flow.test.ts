@@ -1,0 +1,212 @@
+import type { PublicOffer } from "@windback/protocol";
+import { describe, expect, it } from "vitest";
+import {
+  type FlowEvent,
+  type FlowState,
+  flowError,
+  initialState,
+  type ReasonOption,
+  reduce,
+  resultOf,
+  type StepName,
+} from "../src/core/flow";
+
+const REASONS: ReasonOption[] = [
+  { value: "too_expensive", label: "Too expensive", text: "none" },
+  { value: "missing_features", label: "Missing features", text: "optional" },
+  { value: "other", label: "Other", text: "required" },
+];
+const OFFER: PublicOffer = {
+  offer_type: "discount",
+  title: "Stay for less",
+  description: "Half price",
+  cta_button_text: "Claim",
+  discount_percent: 50,
+  discount_duration_months: 3,
+};
+const ERR = flowError("HTTP_500", "boom", 500);
+
+function run(...events: FlowEvent[]): FlowState {
+  return events.reduce(reduce, initialState(REASONS));
+}
+const select = (reason: string): FlowEvent => ({ type: "SELECT_REASON", reason });
+const SUBMIT: FlowEvent = { type: "SUBMIT" };
+const submitted = (offer: PublicOffer | null): FlowEvent => ({
+  type: "SUBMIT_OK",
+  eventId: "evt_1",
+  offer,
+});
+
+/** A state at each step, reached by the real transitions. */
+const AT: Record<Exclude<StepName, "done">, () => FlowState> = {
+  reasons: () => run(),
+  details: () => run(select("other"), SUBMIT),
+  submitting: () => run(select("too_expensive"), SUBMIT),
+  offer: () => run(select("too_expensive"), SUBMIT, submitted(OFFER)),
+  accepting: () => run(select("too_expensive"), SUBMIT, submitted(OFFER), { type: "ACCEPT" }),
+  declining: () => run(select("too_expensive"), SUBMIT, submitted(OFFER), { type: "DECLINE" }),
+  confirm: () => run(select("too_expensive"), SUBMIT, submitted(null)),
+  error: () => run(select("too_expensive"), SUBMIT, { type: "SUBMIT_FAILED", error: ERR }),
+};
+
+describe("reasons step", () => {
+  it("starts on the reasons with nothing chosen", () => {
+    expect(run()).toMatchObject({ step: "reasons", reason: null, outcome: null });
+  });
+
+  it("asks for a reason when submitting without one", () => {
+    expect(run(SUBMIT)).toMatchObject({ step: "reasons", validation: "reason_required" });
+  });
+
+  it("ignores reasons that are not offered", () => {
+    expect(run(select("made_up")).reason).toBeNull();
+  });
+
+  it("goes straight to submitting when the reason takes no text", () => {
+    expect(run(select("too_expensive"), SUBMIT).step).toBe("submitting");
+  });
+
+  it("asks for text on a follow-up step when the reason takes some", () => {
+    expect(run(select("missing_features"), SUBMIT).step).toBe("details");
+    expect(run(select("other"), SUBMIT).step).toBe("details");
+  });
+});
+
+describe("details step", () => {
+  it("lets optional text stay empty", () => {
+    expect(run(select("missing_features"), SUBMIT, SUBMIT).step).toBe("submitting");
+  });
+
+  it("requires non-empty text for other", () => {
+    const blank = run(select("other"), SUBMIT, { type: "SET_TEXT", text: "   " }, SUBMIT);
+    expect(blank).toMatchObject({ step: "details", validation: "text_required" });
+    const filled = reduce(blank, { type: "SET_TEXT", text: "Moving abroad" });
+    expect(filled.validation).toBeNull();
+    expect(reduce(filled, SUBMIT).step).toBe("submitting");
+  });
+
+  it("goes back to the reasons keeping the choice", () => {
+    expect(run(select("other"), SUBMIT, { type: "BACK" })).toMatchObject({
+      step: "reasons",
+      reason: "other",
+    });
+  });
+});
+
+describe("submitting", () => {
+  it("ignores a second submit while one is in flight", () => {
+    const inFlight = AT.submitting();
+    expect(reduce(inFlight, SUBMIT)).toBe(inFlight);
+  });
+
+  it("shows the offer when the API returned one", () => {
+    expect(AT.offer()).toMatchObject({ step: "offer", offer: OFFER, eventId: "evt_1" });
+  });
+
+  it("goes to the confirmation when there is no offer", () => {
+    expect(AT.confirm()).toMatchObject({ step: "confirm", offer: null, eventId: "evt_1" });
+  });
+
+  it("ends in the error step when the submit fails", () => {
+    expect(AT.error()).toMatchObject({ step: "error", error: ERR });
+  });
+
+  it("ignores API answers that arrive in another step", () => {
+    const reasons = AT.reasons();
+    expect(reduce(reasons, submitted(OFFER))).toBe(reasons);
+    const offer = AT.offer();
+    expect(reduce(offer, { type: "SUBMIT_FAILED", error: ERR })).toBe(offer);
+  });
+});
+
+describe("offer", () => {
+  it("accepting saves the customer", () => {
+    const saved = reduce(AT.accepting(), { type: "ACCEPT_OK" });
+    expect(saved).toMatchObject({ step: "done", outcome: "saved" });
+    expect(resultOf(saved).selectedOffer).toEqual(OFFER);
+  });
+
+  it("ignores a second accept or a decline while accepting", () => {
+    const accepting = AT.accepting();
+    expect(reduce(accepting, { type: "ACCEPT" })).toBe(accepting);
+    expect(reduce(accepting, { type: "DECLINE" })).toBe(accepting);
+  });
+
+  it("declining leads to the confirmation, then cancelled", () => {
+    const confirm = reduce(AT.declining(), { type: "DECLINE_OK" });
+    expect(confirm.step).toBe("confirm");
+    const cancelled = reduce(confirm, { type: "CONFIRM" });
+    expect(cancelled).toMatchObject({ step: "done", outcome: "cancelled" });
+    expect(resultOf(cancelled).selectedOffer).toBeNull();
+  });
+
+  it.each([
+    ["accepting", "ACCEPT_FAILED"],
+    ["declining", "DECLINE_FAILED"],
+  ] as const)("a failure while %s ends in the error step", (step, type) => {
+    expect(reduce(AT[step](), { type, error: ERR })).toMatchObject({ step: "error", error: ERR });
+  });
+});
+
+describe("error step", () => {
+  it("continuing ends with outcome error and the error attached", () => {
+    const done = reduce(AT.error(), { type: "CONTINUE_AFTER_ERROR" });
+    expect(done.outcome).toBe("error");
+    expect(resultOf(done).error).toEqual(ERR);
+  });
+
+  it("cancel anyway from the error step still reports error", () => {
+    expect(reduce(AT.error(), { type: "CANCEL_ANYWAY" }).outcome).toBe("error");
+  });
+});
+
+describe("leaving from any step", () => {
+  const steps = Object.keys(AT) as Array<keyof typeof AT>;
+
+  it.each(steps)("dismiss from %s ends dismissed", (step) => {
+    expect(reduce(AT[step](), { type: "DISMISS" })).toMatchObject({
+      step: "done",
+      outcome: "dismissed",
+    });
+  });
+
+  it.each(steps.filter((s) => s !== "error"))("cancel anyway from %s ends cancelled", (step) => {
+    expect(reduce(AT[step](), { type: "CANCEL_ANYWAY" }).outcome).toBe("cancelled");
+  });
+
+  it.each(steps)("a failure from %s lands in the error step", (step) => {
+    expect(reduce(AT[step](), { type: "FAIL", error: ERR }).step).toBe("error");
+  });
+
+  it("nothing leaves the final state", () => {
+    const done = reduce(AT.confirm(), { type: "CONFIRM" });
+    for (const event of [SUBMIT, { type: "DISMISS" }, { type: "FAIL", error: ERR }] as const) {
+      expect(reduce(done, event)).toBe(done);
+    }
+  });
+});
+
+describe("resultOf", () => {
+  it("reports the reason, its label and trimmed feedback", () => {
+    const state = run(
+      select("other"),
+      SUBMIT,
+      { type: "SET_TEXT", text: "  Moving abroad " },
+      SUBMIT,
+      submitted(null),
+      { type: "CONFIRM" },
+    );
+    expect(resultOf(state)).toEqual({
+      outcome: "cancelled",
+      reason: "other",
+      reasonLabel: "Other",
+      feedbackText: "Moving abroad",
+      selectedOffer: null,
+      eventId: "evt_1",
+    });
+  });
+
+  it("reports null feedback when none was given", () => {
+    expect(resultOf(reduce(AT.reasons(), { type: "DISMISS" })).feedbackText).toBeNull();
+  });
+});
