@@ -122,8 +122,41 @@ export interface ChurnEvent {
   offer_type: OfferType | null;
   offer_shown: boolean;
   offer_declined: boolean;
+  /** When the customer accepted an offer (kept if the event later becomes recovered or lost). */
+  offer_accepted_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * `GET /api/v1/stats`. Money is integer cents, summed as stored (no currency conversion).
+ * Rates are fractions from 0 to 1, rounded to 4 decimals, and 0 when there is nothing to divide.
+ */
+export interface ChurnStats {
+  total_events: number;
+  new_events: number;
+  offer_accepted_events: number;
+  recovered_events: number;
+  lost_events: number;
+  /** MRR of events still `new`. */
+  total_mrr_at_risk: number;
+  /** MRR of events `recovered` or `offer_accepted`. */
+  recovered_mrr: number;
+  /** (recovered + offer_accepted) / total_events. */
+  recovery_rate: number;
+  cancel_flow: {
+    /** Events created by the cancel flow (one per customer per 24 h). */
+    submissions: number;
+    offers_shown: number;
+    /** Cancel-flow events whose offer was accepted (whatever their status since). */
+    offers_accepted: number;
+    offers_declined: number;
+    /** offers_accepted / submissions. */
+    save_rate: number;
+    /** MRR of cancel-flow events with an accepted offer that are `offer_accepted` or `recovered`. */
+    saved_mrr: number;
+    by_reason: { reason: CancelReason; submissions: number; offers_accepted: number }[];
+  };
 }
 
 /** `POST /api/v1/cancel-flow/submit` body. */

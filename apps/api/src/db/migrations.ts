@@ -60,4 +60,87 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX api_keys_project ON api_keys (project_id, key_type, created_at);
     `,
   },
+  {
+    version: 2,
+    name: "retention offers, churn events, track events",
+    sql: `
+      CREATE TABLE retention_offers (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        cancel_reason TEXT NOT NULL CHECK (cancel_reason IN ('too_expensive', 'missing_features',
+          'not_using_enough', 'switching_competitor', 'technical_issues', 'poor_support',
+          'dont_need_anymore', 'other')),
+        offer_type TEXT NOT NULL CHECK (offer_type IN ('discount', 'pause', 'extension',
+          'downgrade', 'feature_unlock', 'custom')),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        cta_button_text TEXT NOT NULL,
+        cta_url TEXT,
+        -- One column per type-specific field; the route validates which ones a type needs.
+        discount_percent INTEGER,
+        discount_duration_months INTEGER,
+        pause_days INTEGER,
+        extension_days INTEGER,
+        downgrade_plan TEXT,
+        feature_name TEXT,
+        feature_unlock_days INTEGER,
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (project_id, cancel_reason)
+      ) STRICT;
+
+      CREATE TABLE churn_events (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        -- Trimmed and lower-cased before it is stored.
+        customer_email TEXT NOT NULL,
+        customer_name TEXT,
+        provider TEXT NOT NULL DEFAULT 'custom',
+        provider_subscription_id TEXT,
+        plan_name TEXT,
+        mrr_cents INTEGER NOT NULL DEFAULT 0 CHECK (mrr_cents >= 0),
+        currency TEXT NOT NULL DEFAULT 'usd',
+        tenure_days INTEGER,
+        cancel_reason TEXT,
+        cancel_reason_text TEXT,
+        status TEXT NOT NULL DEFAULT 'new'
+          CHECK (status IN ('new', 'offer_accepted', 'recovered', 'lost')),
+        source TEXT NOT NULL CHECK (source IN ('api', 'cancel_flow')),
+        offer_type TEXT,
+        offer_shown INTEGER NOT NULL DEFAULT 0 CHECK (offer_shown IN (0, 1)),
+        offer_declined INTEGER NOT NULL DEFAULT 0 CHECK (offer_declined IN (0, 1)),
+        offer_accepted_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      -- The dashboard list, newest first, with and without a status filter. Ascending and read
+      -- backwards: ORDER BY created_at DESC, rowid DESC then needs no sort (a DESC column would
+      -- pair with the index's ascending rowid and force one).
+      CREATE INDEX churn_events_project_created ON churn_events (project_id, created_at);
+      CREATE INDEX churn_events_project_status_created
+        ON churn_events (project_id, status, created_at);
+      -- Covers both stats queries (no table lookups) and orders by_reason's GROUP BY.
+      CREATE INDEX churn_events_project_stats ON churn_events
+        (project_id, source, cancel_reason, status, mrr_cents, offer_shown, offer_declined,
+         offer_accepted_at);
+      -- Submit's 24-hour de-duplication and accept-offer's "latest event of this customer".
+      CREATE INDEX churn_events_project_email_created
+        ON churn_events (project_id, customer_email, created_at);
+
+      CREATE TABLE track_events (
+        id INTEGER PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        api_key_id TEXT,
+        customer_email TEXT,
+        customer_id TEXT,
+        event TEXT NOT NULL,
+        -- A JSON object, or NULL.
+        properties TEXT CHECK (properties IS NULL OR json_valid(properties)),
+        occurred_at TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX track_events_project_occurred ON track_events (project_id, occurred_at);
+    `,
+  },
 ];

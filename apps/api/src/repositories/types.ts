@@ -3,6 +3,8 @@
  * (PostgreSQL) can sit behind the same promises later.
  */
 
+import type { CancelReason, ChurnStatus, OfferType } from "@windback/protocol";
+
 export interface UserRecord {
   id: string;
   name: string;
@@ -76,7 +78,10 @@ export interface UsersRepository {
 
 export interface ProjectsRepository {
   create(project: NewProject, keys: NewApiKey[], now: string): Promise<ProjectRecord>;
-  listByUser(userId: string): Promise<ProjectRecord[]>;
+  listByUser(
+    userId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: ProjectRecord[]; total: number }>;
   findById(id: string): Promise<ProjectRecord | null>;
   findBySlug(userId: string, slug: string): Promise<ProjectRecord | null>;
   /** The account's oldest project: the target of the unscoped aliases. */
@@ -100,7 +105,11 @@ export interface ApiKeysRepository {
     now: string,
     oldKeysExpireAt: string,
   ): Promise<ApiKeyRecord>;
-  listByProject(projectId: string): Promise<ApiKeyRecord[]>;
+  /** Newest first. */
+  listByProject(
+    projectId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: ApiKeyRecord[]; total: number }>;
   /** The key with this hash if it is neither revoked nor expired at `now`. */
   findUsableByHash(keyHash: string, now: string): Promise<AuthenticatedKey | null>;
   revoke(projectId: string, id: string, now: string): Promise<ApiKeyRecord | null>;
@@ -112,4 +121,173 @@ export interface Repositories {
   users: UsersRepository;
   projects: ProjectsRepository;
   apiKeys: ApiKeysRepository;
+  offers: OffersRepository;
+  churnEvents: ChurnEventsRepository;
+  trackEvents: TrackEventsRepository;
+}
+
+/** The type-specific fields of an offer; only those of its `offerType` are set. */
+export interface OfferFields {
+  discountPercent: number | null;
+  discountDurationMonths: number | null;
+  pauseDays: number | null;
+  extensionDays: number | null;
+  downgradePlan: string | null;
+  featureName: string | null;
+  featureUnlockDays: number | null;
+}
+
+export interface OfferInput extends OfferFields {
+  cancelReason: CancelReason;
+  offerType: OfferType;
+  title: string;
+  description: string;
+  ctaButtonText: string;
+  ctaUrl: string | null;
+  enabled: boolean;
+}
+
+export interface OfferRecord extends OfferInput {
+  id: string;
+  projectId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OffersRepository {
+  listByProject(projectId: string): Promise<OfferRecord[]>;
+  /** The offer for a reason, enabled or not. */
+  findByReason(projectId: string, reason: CancelReason): Promise<OfferRecord | null>;
+  /** The enabled offer for a reason: what the cancel flow serves. */
+  findEnabledByReason(projectId: string, reason: CancelReason): Promise<OfferRecord | null>;
+  /** Creates or replaces the project's one offer for `input.cancelReason`. */
+  upsert(
+    projectId: string,
+    id: string,
+    input: OfferInput,
+    now: string,
+  ): Promise<{ offer: OfferRecord; created: boolean }>;
+  delete(projectId: string, reason: CancelReason): Promise<boolean>;
+}
+
+export type ChurnSource = "api" | "cancel_flow";
+
+export interface NewChurnEvent {
+  id: string;
+  customerEmail: string;
+  customerName: string | null;
+  provider: string;
+  providerSubscriptionId: string | null;
+  planName: string | null;
+  mrrCents: number;
+  currency: string;
+  tenureDays: number | null;
+  cancelReason: CancelReason | null;
+  cancelReasonText: string | null;
+  source: ChurnSource;
+  status: ChurnStatus;
+  offerType: OfferType | null;
+  offerShown: boolean;
+  offerAcceptedAt: string | null;
+}
+
+export interface ChurnEventRecord extends NewChurnEvent {
+  projectId: string;
+  offerDeclined: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a cancel-flow submission carries; `offerType` is the offer being shown, if any. */
+export type CancelFlowSubmission = Omit<
+  NewChurnEvent,
+  "source" | "status" | "offerShown" | "offerAcceptedAt"
+>;
+
+export interface ChurnStatsRow {
+  totalEvents: number;
+  newEvents: number;
+  offerAcceptedEvents: number;
+  recoveredEvents: number;
+  lostEvents: number;
+  totalMrrAtRisk: number;
+  recoveredMrr: number;
+  submissions: number;
+  offersShown: number;
+  offersAccepted: number;
+  offersDeclined: number;
+  savedMrr: number;
+  byReason: { reason: string; submissions: number; offersAccepted: number }[];
+}
+
+export type TransitionResult =
+  | { ok: true; event: ChurnEventRecord }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "invalid_transition"; event: ChurnEventRecord };
+
+export interface ChurnEventsRepository {
+  create(projectId: string, event: NewChurnEvent, now: string): Promise<ChurnEventRecord>;
+  findById(projectId: string, id: string): Promise<ChurnEventRecord | null>;
+  list(
+    projectId: string,
+    filter: { status?: ChurnStatus; limit: number; offset: number },
+  ): Promise<{ items: ChurnEventRecord[]; total: number }>;
+  /**
+   * Records a cancel-flow submission in one transaction: when the customer already has an event
+   * in this project created at or after `dedupeSince`, that event is returned (and, while still
+   * `new`, updated to the latest reason and offer) instead of inserting a duplicate.
+   */
+  submit(
+    projectId: string,
+    submission: CancelFlowSubmission,
+    now: string,
+    dedupeSince: string,
+  ): Promise<{ event: ChurnEventRecord; deduplicated: boolean }>;
+  /**
+   * Marks an offer accepted: the event `eventId` (when given), else the customer's latest `new`
+   * event since `since`, else a new cancel-flow event built from `fallback`. One transaction.
+   */
+  acceptOffer(
+    projectId: string,
+    target: { eventId?: string; customerEmail: string; since: string },
+    offerType: OfferType,
+    fallback: NewChurnEvent,
+    now: string,
+  ): Promise<TransitionResult>;
+  /** The customer saw the offer and went on to cancel (only from `new`). */
+  decline(projectId: string, id: string, now: string): Promise<TransitionResult>;
+  /** `recovered` or `lost`; refused once the event is already final. */
+  setFinalStatus(
+    projectId: string,
+    id: string,
+    status: "recovered" | "lost",
+    now: string,
+  ): Promise<TransitionResult>;
+  stats(projectId: string): Promise<ChurnStatsRow>;
+}
+
+export interface NewTrackEvent {
+  customerEmail: string | null;
+  customerId: string | null;
+  event: string;
+  /** Serialised JSON object, or null. */
+  properties: string | null;
+  occurredAt: string;
+}
+
+export interface TrackEventRecord extends NewTrackEvent {
+  id: number;
+  projectId: string;
+  apiKeyId: string | null;
+  createdAt: string;
+}
+
+export interface TrackEventsRepository {
+  insertMany(
+    projectId: string,
+    apiKeyId: string | null,
+    events: NewTrackEvent[],
+    now: string,
+  ): Promise<number>;
+  listByProject(projectId: string, limit: number): Promise<TrackEventRecord[]>;
 }

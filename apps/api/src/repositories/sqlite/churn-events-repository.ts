@@ -1,0 +1,293 @@
+import type { CancelReason, ChurnStatus, OfferType } from "@windback/protocol";
+import type { SqliteDatabase } from "../../db/database.js";
+import type {
+  CancelFlowSubmission,
+  ChurnEventRecord,
+  ChurnEventsRepository,
+  ChurnSource,
+  ChurnStatsRow,
+  NewChurnEvent,
+} from "../types.js";
+
+interface ChurnEventRow {
+  id: string;
+  project_id: string;
+  customer_email: string;
+  customer_name: string | null;
+  provider: string;
+  provider_subscription_id: string | null;
+  plan_name: string | null;
+  mrr_cents: number;
+  currency: string;
+  tenure_days: number | null;
+  cancel_reason: CancelReason | null;
+  cancel_reason_text: string | null;
+  status: ChurnStatus;
+  source: ChurnSource;
+  offer_type: OfferType | null;
+  offer_shown: number;
+  offer_declined: number;
+  offer_accepted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const toEvent = (row: ChurnEventRow): ChurnEventRecord => ({
+  id: row.id,
+  projectId: row.project_id,
+  customerEmail: row.customer_email,
+  customerName: row.customer_name,
+  provider: row.provider,
+  providerSubscriptionId: row.provider_subscription_id,
+  planName: row.plan_name,
+  mrrCents: row.mrr_cents,
+  currency: row.currency,
+  tenureDays: row.tenure_days,
+  cancelReason: row.cancel_reason,
+  cancelReasonText: row.cancel_reason_text,
+  status: row.status,
+  source: row.source,
+  offerType: row.offer_type,
+  offerShown: row.offer_shown === 1,
+  offerDeclined: row.offer_declined === 1,
+  offerAcceptedAt: row.offer_accepted_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Statuses no transition leaves. */
+const FINAL: ReadonlySet<ChurnStatus> = new Set(["recovered", "lost"]);
+
+/**
+ * The read queries, exported so a test can `EXPLAIN QUERY PLAN` exactly what runs. Ties on
+ * created_at are broken by rowid, which every index carries, so the order never needs a sort.
+ */
+export const CHURN_EVENT_SQL = {
+  list: `SELECT * FROM churn_events WHERE project_id = ?
+         ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+  listByStatus: `SELECT * FROM churn_events WHERE project_id = ? AND status = ?
+                 ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
+  /** Submit's de-duplication: the customer's latest event since a moment. */
+  latestOfCustomer: `SELECT * FROM churn_events
+                     WHERE project_id = ? AND customer_email = ? AND created_at >= ?
+                     ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+  count: "SELECT count(*) AS total FROM churn_events WHERE project_id = ?",
+  countByStatus: "SELECT count(*) AS total FROM churn_events WHERE project_id = ? AND status = ?",
+  /** Every headline number in one pass over the project's rows of the covering stats index. */
+  stats: `SELECT
+      count(*) AS totalEvents,
+      coalesce(sum(status = 'new'), 0) AS newEvents,
+      coalesce(sum(status = 'offer_accepted'), 0) AS offerAcceptedEvents,
+      coalesce(sum(status = 'recovered'), 0) AS recoveredEvents,
+      coalesce(sum(status = 'lost'), 0) AS lostEvents,
+      coalesce(sum(CASE WHEN status = 'new' THEN mrr_cents END), 0) AS totalMrrAtRisk,
+      coalesce(sum(CASE WHEN status IN ('recovered', 'offer_accepted') THEN mrr_cents END), 0)
+        AS recoveredMrr,
+      coalesce(sum(source = 'cancel_flow'), 0) AS submissions,
+      coalesce(sum(source = 'cancel_flow' AND offer_shown = 1), 0) AS offersShown,
+      coalesce(sum(source = 'cancel_flow' AND offer_accepted_at IS NOT NULL), 0) AS offersAccepted,
+      coalesce(sum(source = 'cancel_flow' AND offer_declined = 1), 0) AS offersDeclined,
+      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted_at IS NOT NULL
+                         AND status IN ('offer_accepted', 'recovered') THEN mrr_cents END), 0)
+        AS savedMrr
+    FROM churn_events WHERE project_id = ?`,
+  statsByReason: `SELECT cancel_reason AS reason, count(*) AS submissions,
+      sum(offer_accepted_at IS NOT NULL) AS offersAccepted
+    FROM churn_events WHERE project_id = ? AND source = 'cancel_flow'
+    GROUP BY cancel_reason ORDER BY submissions DESC, reason`,
+} as const;
+
+export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepository {
+  const insert = db.prepare(
+    `INSERT INTO churn_events (id, project_id, customer_email, customer_name, provider,
+       provider_subscription_id, plan_name, mrr_cents, currency, tenure_days, cancel_reason,
+       cancel_reason_text, status, source, offer_type, offer_shown, offer_accepted_at,
+       created_at, updated_at)
+     VALUES (@id, @projectId, @customerEmail, @customerName, @provider, @providerSubscriptionId,
+       @planName, @mrrCents, @currency, @tenureDays, @cancelReason, @cancelReasonText, @status,
+       @source, @offerType, @offerShown, @offerAcceptedAt, @now, @now)`,
+  );
+  const byId = db.prepare<[string, string], ChurnEventRow>(
+    "SELECT * FROM churn_events WHERE id = ? AND project_id = ?",
+  );
+  const list = db.prepare<[string, number, number], ChurnEventRow>(CHURN_EVENT_SQL.list);
+  const listByStatus = db.prepare<[string, string, number, number], ChurnEventRow>(
+    CHURN_EVENT_SQL.listByStatus,
+  );
+  const count = db.prepare<[string], { total: number }>(CHURN_EVENT_SQL.count);
+  const countByStatus = db.prepare<[string, string], { total: number }>(
+    CHURN_EVENT_SQL.countByStatus,
+  );
+  const latestOfCustomer = db.prepare<[string, string, string], ChurnEventRow>(
+    CHURN_EVENT_SQL.latestOfCustomer,
+  );
+  const latestNewOfCustomer = db.prepare<[string, string, string], ChurnEventRow>(
+    `SELECT * FROM churn_events
+     WHERE project_id = ? AND customer_email = ? AND created_at >= ? AND status = 'new'
+     ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+  );
+  // A second submission in the same flow (the customer went back and picked another reason).
+  const resubmit = db.prepare<
+    [CancelReason | null, string | null, OfferType | null, number, string, string]
+  >(
+    `UPDATE churn_events SET cancel_reason = ?, cancel_reason_text = ?,
+       offer_type = coalesce(?, offer_type), offer_shown = max(offer_shown, ?), updated_at = ?
+     WHERE id = ?`,
+  );
+  const accept = db.prepare<[OfferType, string, string, string]>(
+    `UPDATE churn_events SET status = 'offer_accepted', offer_type = ?, offer_shown = 1,
+       offer_accepted_at = coalesce(offer_accepted_at, ?), updated_at = ?
+     WHERE id = ?`,
+  );
+  const decline = db.prepare<[string, string]>(
+    "UPDATE churn_events SET offer_declined = 1, offer_shown = 1, updated_at = ? WHERE id = ?",
+  );
+  const setStatus = db.prepare<[string, string, string]>(
+    "UPDATE churn_events SET status = ?, updated_at = ? WHERE id = ?",
+  );
+  const stats = db.prepare<[string], Omit<ChurnStatsRow, "byReason">>(CHURN_EVENT_SQL.stats);
+  const statsByReason = db.prepare<[string], ChurnStatsRow["byReason"][number]>(
+    CHURN_EVENT_SQL.statsByReason,
+  );
+
+  const read = (projectId: string, id: string) => toEvent(byId.get(id, projectId) as ChurnEventRow);
+  const insertEvent = (projectId: string, event: NewChurnEvent, now: string) => {
+    insert.run({
+      ...event,
+      projectId,
+      now,
+      offerShown: event.offerShown ? 1 : 0,
+    });
+    return read(projectId, event.id);
+  };
+
+  const submitTx = db.transaction(
+    (projectId: string, submission: CancelFlowSubmission, now: string, since: string) => {
+      const existing = latestOfCustomer.get(projectId, submission.customerEmail, since);
+      if (existing) {
+        if (existing.status === "new") {
+          resubmit.run(
+            submission.cancelReason,
+            submission.cancelReasonText,
+            submission.offerType,
+            submission.offerType ? 1 : 0,
+            now,
+            existing.id,
+          );
+        }
+        return { event: read(projectId, existing.id), deduplicated: true };
+      }
+      const event = insertEvent(
+        projectId,
+        {
+          ...submission,
+          source: "cancel_flow",
+          status: "new",
+          offerShown: submission.offerType !== null,
+          offerAcceptedAt: null,
+        },
+        now,
+      );
+      return { event, deduplicated: false };
+    },
+  );
+
+  const acceptTx = db.transaction(
+    (
+      projectId: string,
+      target: { eventId?: string; customerEmail: string; since: string },
+      offerType: OfferType,
+      fallback: NewChurnEvent,
+      now: string,
+    ) => {
+      let row: ChurnEventRow | undefined;
+      if (target.eventId !== undefined) {
+        row = byId.get(target.eventId, projectId);
+        if (!row) return { ok: false, reason: "not_found" } as const;
+      } else {
+        row = latestNewOfCustomer.get(projectId, target.customerEmail, target.since);
+      }
+      if (!row) return { ok: true, event: insertEvent(projectId, fallback, now) } as const;
+      if (FINAL.has(row.status)) {
+        return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
+      }
+      accept.run(offerType, now, now, row.id);
+      return { ok: true, event: read(projectId, row.id) } as const;
+    },
+  );
+
+  const declineTx = db.transaction((projectId: string, id: string, now: string) => {
+    const row = byId.get(id, projectId);
+    if (!row) return { ok: false, reason: "not_found" } as const;
+    if (row.status !== "new") {
+      return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
+    }
+    decline.run(now, row.id);
+    return { ok: true, event: read(projectId, row.id) } as const;
+  });
+
+  const finalTx = db.transaction(
+    (projectId: string, id: string, status: "recovered" | "lost", now: string) => {
+      const row = byId.get(id, projectId);
+      if (!row) return { ok: false, reason: "not_found" } as const;
+      if (FINAL.has(row.status)) {
+        return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
+      }
+      setStatus.run(status, now, row.id);
+      return { ok: true, event: read(projectId, row.id) } as const;
+    },
+  );
+
+  // The page and its total come from one snapshot.
+  const listTx = db.transaction(
+    (
+      projectId: string,
+      { status, limit, offset }: { status?: ChurnStatus; limit: number; offset: number },
+    ) => {
+      if (status !== undefined) {
+        return {
+          items: listByStatus.all(projectId, status, limit, offset).map(toEvent),
+          total: (countByStatus.get(projectId, status) as { total: number }).total,
+        };
+      }
+      return {
+        items: list.all(projectId, limit, offset).map(toEvent),
+        total: (count.get(projectId) as { total: number }).total,
+      };
+    },
+  );
+
+  // Both aggregates read one consistent snapshot.
+  const statsTx = db.transaction((projectId: string): ChurnStatsRow => {
+    const totals = stats.get(projectId) as Omit<ChurnStatsRow, "byReason">;
+    return { ...totals, byReason: statsByReason.all(projectId) };
+  });
+
+  return {
+    async create(projectId, event, now) {
+      return insertEvent(projectId, event, now);
+    },
+    async findById(projectId, id) {
+      const row = byId.get(id, projectId);
+      return row ? toEvent(row) : null;
+    },
+    async list(projectId, filter) {
+      return listTx.deferred(projectId, filter);
+    },
+    async submit(projectId, submission, now, dedupeSince) {
+      return submitTx.immediate(projectId, submission, now, dedupeSince);
+    },
+    async acceptOffer(projectId, target, offerType, fallback, now) {
+      return acceptTx.immediate(projectId, target, offerType, fallback, now);
+    },
+    async decline(projectId, id, now) {
+      return declineTx.immediate(projectId, id, now);
+    },
+    async setFinalStatus(projectId, id, status, now) {
+      return finalTx.immediate(projectId, id, status, now);
+    },
+    async stats(projectId) {
+      return statsTx.deferred(projectId);
+    },
+  };
+}
