@@ -9,14 +9,21 @@ import { openDatabase, type SqliteDatabase } from "./db/database.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { loggerOptions } from "./logger.js";
 import { authPlugin } from "./plugins/auth.js";
+import { corsPlugin } from "./plugins/cors.js";
 import { errorsPlugin } from "./plugins/errors.js";
+import { originGuardPlugin } from "./plugins/origin-guard.js";
 import { rateLimitPlugin } from "./plugins/rate-limits.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
 import { createSqliteRepositories } from "./repositories/sqlite/index.js";
 import type { Repositories } from "./repositories/types.js";
 import { authRoutes } from "./routes/auth/index.js";
+import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
+import { churnEventsRoutes } from "./routes/churn-events/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { projectRoutes } from "./routes/projects/index.js";
+import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
+import { statsRoutes } from "./routes/stats/index.js";
+import { trackRoutes } from "./routes/track/index.js";
 
 export interface AppOptions {
   config: AppConfig;
@@ -54,9 +61,12 @@ export const windbackApp = fp(
     // JSON only: a text/plain "simple request" must not slip past a CORS preflight.
     app.removeContentTypeParser(["text/plain"]);
 
+    // Before the rate limiter and auth: a preflight carries no credentials and spends no budget.
+    await app.register(corsPlugin, { prefix: API_PREFIX });
     await app.register(rateLimitPlugin);
     await app.register(errorsPlugin);
     await app.register(authPlugin);
+    await app.register(originGuardPlugin);
     await app.register(swagger, {
       openapi: {
         openapi: "3.1.0",
@@ -81,6 +91,20 @@ export const windbackApp = fp(
       async (api) => {
         await api.register(authRoutes);
         await api.register(projectRoutes);
+        await api.register(retentionOffersRoutes, {
+          path: "/projects/:slug/retention-offers",
+          scoped: true,
+        });
+        await api.register(retentionOffersRoutes, { path: "/retention-offers", scoped: false });
+        await api.register(churnEventsRoutes, {
+          path: "/projects/:slug/churn-events",
+          scoped: true,
+        });
+        await api.register(churnEventsRoutes, { path: "/churn-events", scoped: false });
+        await api.register(statsRoutes, { path: "/projects/:slug/stats", scoped: true });
+        await api.register(statsRoutes, { path: "/stats", scoped: false });
+        await api.register(cancelFlowRoutes);
+        await api.register(trackRoutes);
         api.get(
           "/openapi.json",
           { schema: { hide: true }, config: { rateLimit: false } },

@@ -20,5 +20,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The principals a route accepts; absent means the route is public. */
     auth?: readonly PrincipalKind[];
+    /**
+     * A browser-facing route (cancel flow, /track): the origin guard runs after auth and sets the
+     * CORS headers. `true` also spends the key's shared cancel-flow budget; `{ keyLimit: false }`
+     * only guards the origin.
+     */
+    cancelFlow?: true | { keyLimit: false };
   }
 }

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { toIso } from "../../lib/clock.js";
+import { notFound } from "../../lib/errors.js";
+import { parseOffer, requireCancelReason, serializeOffer } from "../../lib/offers.js";
+import { OfferBody, ReasonInput, RetentionOffer } from "../../schemas/cancel-flow.js";
+import { authErrors, dataOf, Slug } from "../../schemas/common.js";
+import { resolveProject, slugParam } from "../projects/resolve.js";
+
+export interface RetentionOffersRoutesOptions {
+  /** `/projects/:slug/retention-offers` or the unscoped alias `/retention-offers`. */
+  path: string;
+  scoped: boolean;
+}
+
+/** One offer per cancel reason and project (DESIGN §2.5); dashboard principals only. */
+export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
+  RetentionOffersRoutesOptions
+> = async (app, { path, scoped }) => {
+  const tags = ["retention offers"];
+  const config = { auth: ["jwt", "secret"] as const };
+  const params = scoped ? Type.Object({ slug: Slug }) : undefined;
+  const reasonParams = scoped
+    ? Type.Object({ slug: Slug, reason: ReasonInput })
+    : Type.Object({ reason: ReasonInput });
+
+  app.get(
+    path,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "The project's retention offers, one per cancel reason at most",
+        ...(params && { params }),
+        response: { 200: dataOf(Type.Array(RetentionOffer)), ...authErrors },
+      },
+    },
+    async (request) => {
+      const project = await resolveProject(app, request, slugParam(request));
+      const offers = await app.repos.offers.listByProject(project.id);
+      return { data: offers.map(serializeOffer) };
+    },
+  );
+
+  app.put(
+    `${path}/:reason`,
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          "Create (201) or replace (200) the offer for a reason; the fields of its offer_type are required",
+        description:
+          "discount: discount_percent 1–100, discount_duration_months 1–24; pause: pause_days 7–90; " +
+          "extension: extension_days 1–365; downgrade: downgrade_plan; feature_unlock: feature_name, " +
+          "feature_unlock_days 1–365; custom: none. cta_text and is_active are accepted as aliases " +
+          "of cta_button_text and enabled.",
+        params: reasonParams,
+        body: OfferBody,
+        response: { 200: dataOf(RetentionOffer), 201: dataOf(RetentionOffer), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const reason = requireCancelReason(request.params.reason, "params/reason");
+      const input = parseOffer(reason, request.body);
+      const project = await resolveProject(app, request, slugParam(request));
+      const { offer, created } = await app.repos.offers.upsert(
+        project.id,
+        randomUUID(),
+        input,
+        toIso(app.clock.now()),
+      );
+      return reply.status(created ? 201 : 200).send({ data: serializeOffer(offer) });
+    },
+  );
+
+  app.delete(
+    `${path}/:reason`,
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Delete the offer for a reason",
+        params: reasonParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const reason = requireCancelReason(request.params.reason, "params/reason");
+      const project = await resolveProject(app, request, slugParam(request));
+      if (!(await app.repos.offers.delete(project.id, reason))) throw notFound("Retention offer");
+      return reply.status(204).send(null);
+    },
+  );
+};
