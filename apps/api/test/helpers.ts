@@ -96,3 +96,34 @@ export async function createKey(
   if (res.statusCode !== 201) throw new Error(`create key failed: ${res.statusCode} ${res.body}`);
   return { id: res.json().data.id, key: res.json().data.key };
 }
+
+/** An account with its default project's fresh public and secret keys. */
+export interface Tenant {
+  account: Account;
+  slug: string;
+  pub: string;
+  sk: string;
+}
+
+export async function createTenant(ctx: TestContext, name = "Jane"): Promise<Tenant> {
+  const account = await registerAccount(ctx, name);
+  const pub = await createKey(ctx, account.token, "public");
+  const sk = await createKey(ctx, account.token, "secret");
+  return { account, slug: "default", pub: pub.key, sk: sk.key };
+}
+
+/** `inject` with JSON, for the cancel-flow tests. */
+export async function call(
+  ctx: TestContext,
+  method: "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS",
+  url: string,
+  headers: Record<string, string>,
+  payload?: unknown,
+) {
+  return ctx.app.inject({
+    method,
+    url,
+    headers,
+    ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
+  });
+}
