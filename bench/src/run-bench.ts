@@ -1,0 +1,466 @@
+/**
+ * `pnpm bench`: load scenarios against the built API (a child process) with a bare Fastify
+ * baseline measured in the same run, growth of stats/list with data, and the widget's size and
+ * time to interactive. Writes bench/results/latest.json and prints a markdown table. Never fails
+ * on a timing: it measures, it does not judge.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import {
+  api,
+  BENCH_ORIGIN,
+  createTenant,
+  hasCancelFlow,
+  putDiscountOffer,
+  type Tenant,
+} from "./lib/api-setup.js";
+import { ensureBuild } from "./lib/build.js";
+import { type LoadRequest, type LoadResult, runLoad } from "./lib/load.js";
+import { RESULTS_DIR } from "./lib/paths.js";
+import {
+  generateJwtSecret,
+  type RunningServer,
+  sampleRss,
+  startApi,
+  startBaseline,
+  tempDir,
+} from "./lib/processes.js";
+import { seedChurnEvents } from "./lib/seed.js";
+import {
+  chromiumPath,
+  measureWidget,
+  startHostPage,
+  type WidgetTiming,
+  widgetSizes,
+} from "./lib/widget-bench.js";
+
+const envNumber = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+const DURATION = envNumber("BENCH_DURATION", 10);
+const GROWTH_DURATION = envNumber("BENCH_GROWTH_DURATION", DURATION);
+const WARMUP = Math.min(2, Math.max(1, Math.round(DURATION / 5)));
+const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 20);
+const LOGIN_CONNECTIONS = envNumber("BENCH_LOGIN_CONNECTIONS", 10);
+const WIDGET_RUNS = envNumber("BENCH_WIDGET_RUNS", 20);
+const GROWTH_SIZES = [1_000, 10_000, 100_000];
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+interface ScenarioRow {
+  name: string;
+  method: string;
+  path: string;
+  connections: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  rss_mb: number;
+  baseline_rps: number;
+  ratio: number;
+  status_codes: Record<string, number>;
+  note?: string;
+}
+
+interface GrowthRow {
+  events: number;
+  route: "stats" | "list";
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Waits until the server answers /health quickly twice in a row: requests still queued from the
+ * previous run (a slow route keeps working after autocannon hangs up) must not count in the next.
+ */
+async function drain(server: RunningServer) {
+  const deadline = Date.now() + 60_000;
+  let quick = 0;
+  while (quick < 2 && Date.now() < deadline) {
+    const t0 = performance.now();
+    try {
+      await fetch(`${server.url}${server.healthPath}`, { signal: AbortSignal.timeout(30_000) });
+    } catch {
+      // A timeout still means "not idle yet".
+    }
+    quick = performance.now() - t0 < 20 ? quick + 1 : 0;
+  }
+}
+
+async function measure(
+  server: RunningServer,
+  requests: LoadRequest[],
+  connections: number,
+  duration: number,
+): Promise<LoadResult & { rss_mb: number }> {
+  await runLoad({ url: server.url, requests, connections, durationSeconds: WARMUP });
+  await drain(server);
+  const rss = sampleRss(server.pid);
+  const result = await runLoad({
+    url: server.url,
+    requests,
+    connections,
+    durationSeconds: duration,
+  });
+  const rssMb = round(rss.stop(), 1);
+  await drain(server);
+  return { ...result, rss_mb: rssMb };
+}
+
+async function main() {
+  const started = Date.now();
+  ensureBuild(log);
+  const tmp = tempDir("bench");
+  const databasePath = join(tmp.path, "bench.db");
+  const jwtSecret = generateJwtSecret();
+  const servers: RunningServer[] = [];
+  const cleanup = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    tmp.remove();
+  };
+  process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+  try {
+    // 1. Set up accounts, keys, origins and an offer through the API, then stop it.
+    log(`setting up tenants in ${databasePath}`);
+    let setup = await startApi({ databasePath, jwtSecret });
+    servers.push(setup);
+    const cancelFlow = await hasCancelFlow(setup.url);
+    const main = await createTenant(setup.url, "bench-main");
+    if (cancelFlow) await putDiscountOffer(setup.url, main);
+    const growthTenants = new Map<number, Tenant>();
+    for (const size of GROWTH_SIZES) {
+      growthTenants.set(size, await createTenant(setup.url, `bench-growth-${size}`));
+    }
+    await setup.stop();
+    servers.length = 0;
+
+    // 2. Seed the growth projects with a direct bulk insert (the API is stopped).
+    for (const [size, tenant] of growthTenants) {
+      const seconds = seedChurnEvents(databasePath, tenant.projectId, size, size);
+      log(`seeded ${size} churn events in ${seconds.toFixed(1)} s`);
+    }
+
+    // 3. The measured servers: the API (fresh process) and the bare Fastify baseline.
+    const apiServer = await startApi({ databasePath, jwtSecret });
+    const baseline = await startBaseline();
+    servers.push(apiServer, baseline);
+    setup = apiServer;
+    log(`API pid ${apiServer.pid} at ${apiServer.url}; baseline pid ${baseline.pid}`);
+
+    const baselineRps = new Map<number, number>();
+    const baselineFor = async (connections: number) => {
+      let rps = baselineRps.get(connections);
+      if (rps === undefined) {
+        const result = await measure(baseline, [{ path: "/" }], connections, DURATION);
+        rps = result.rps;
+        baselineRps.set(connections, rps);
+        log(`baseline (${connections} connections): ${rps} req/s, p99 ${result.p99_ms} ms`);
+      }
+      return rps;
+    };
+
+    const big = growthTenants.get(100_000) as Tenant;
+    const runId = randomUUID().slice(0, 8);
+    let submitCounter = 0;
+    const scenarios: {
+      name: string;
+      request: LoadRequest;
+      connections: number;
+      needsCancelFlow?: boolean;
+      note?: string;
+    }[] = [
+      {
+        name: "GET /cancel-flow/offers",
+        needsCancelFlow: true,
+        connections: CONNECTIONS,
+        request: {
+          path: "/api/v1/cancel-flow/offers?reason=too_expensive",
+          headers: { "x-api-key": main.pub, origin: BENCH_ORIGIN },
+        },
+        note: "public key + allowed Origin; an enabled discount offer",
+      },
+      {
+        name: "POST /cancel-flow/submit",
+        needsCancelFlow: true,
+        connections: CONNECTIONS,
+        request: {
+          method: "POST",
+          path: "/api/v1/cancel-flow/submit",
+          headers: { "x-api-key": main.pub, origin: BENCH_ORIGIN },
+          body: () => {
+            submitCounter += 1;
+            return JSON.stringify({
+              customer_email: `c-${runId}-${submitCounter}@bench.example`,
+              cancel_reason: "too_expensive",
+              plan_name: "Pro",
+              mrr: 4900,
+            });
+          },
+        },
+        note: "a unique customer per request: every request commits a row (synchronous=FULL)",
+      },
+      {
+        name: "GET /stats (100k events)",
+        needsCancelFlow: true,
+        connections: CONNECTIONS,
+        request: { path: "/api/v1/projects/default/stats", headers: { "x-api-key": big.sk } },
+      },
+      {
+        name: "GET /churn-events?limit=20 (100k events)",
+        needsCancelFlow: true,
+        connections: CONNECTIONS,
+        request: {
+          path: "/api/v1/projects/default/churn-events?limit=20",
+          headers: { "x-api-key": big.sk },
+        },
+      },
+      {
+        name: "POST /auth/login (argon2id m=19 MiB t=2 p=1)",
+        connections: LOGIN_CONNECTIONS,
+        request: {
+          method: "POST",
+          path: "/api/v1/auth/login",
+          body: JSON.stringify({ email: main.email, password: main.password }),
+        },
+        note: "rps = logins/s",
+      },
+    ];
+
+    const rows: ScenarioRow[] = [];
+    const skipped: string[] = [];
+    for (const scenario of scenarios) {
+      if (scenario.needsCancelFlow && !cancelFlow) {
+        skipped.push(`${scenario.name}: the cancel-flow routes (issue 3) are not in this build`);
+        continue;
+      }
+      const base = await baselineFor(scenario.connections);
+      log(`measuring ${scenario.name} for ${DURATION} s with ${scenario.connections} connections`);
+      const result = await measure(apiServer, [scenario.request], scenario.connections, DURATION);
+      rows.push({
+        name: scenario.name,
+        method: scenario.request.method ?? "GET",
+        path: scenario.request.path,
+        connections: scenario.connections,
+        rps: result.rps,
+        p50_ms: result.p50_ms,
+        p99_ms: result.p99_ms,
+        errors: result.errors,
+        rss_mb: result.rss_mb,
+        baseline_rps: base,
+        ratio: round(result.rps / base, 3),
+        status_codes: result.statusCodes,
+        ...(scenario.note && { note: scenario.note }),
+      });
+    }
+
+    // 4. Growth: the same two reads at 1k, 10k and 100k events (one project each).
+    const growth: GrowthRow[] = [];
+    if (cancelFlow) {
+      for (const [size, tenant] of growthTenants) {
+        for (const route of ["stats", "list"] as const) {
+          const path =
+            route === "stats"
+              ? "/api/v1/projects/default/stats"
+              : "/api/v1/projects/default/churn-events?limit=20";
+          log(`growth: ${route} at ${size} events`);
+          const result = await measure(
+            apiServer,
+            [{ path, headers: { "x-api-key": tenant.sk } }],
+            CONNECTIONS,
+            GROWTH_DURATION,
+          );
+          growth.push({
+            events: size,
+            route,
+            rps: result.rps,
+            p50_ms: result.p50_ms,
+            p99_ms: result.p99_ms,
+            errors: result.errors,
+          });
+        }
+      }
+    } else {
+      skipped.push("growth: needs the churn-events and stats routes (issue 3)");
+    }
+    const apiPeakRss = rowsPeak(rows);
+
+    // 5. The widget: sizes from the build, timings in Chromium against this API.
+    const sizes = widgetSizes();
+    let timing: WidgetTiming | null = null;
+    if (!sizes) {
+      skipped.push("widget: packages/widget/dist/widget.js is not built");
+    } else {
+      const widgetServed = (await fetch(`${apiServer.url}/widget.js`)).ok;
+      const browserPath = chromiumPath();
+      if (!widgetServed) {
+        skipped.push("widget timing: the API does not serve /widget.js in this build");
+      } else if (!browserPath) {
+        skipped.push("widget timing: no Chromium (set CHROMIUM_PATH)");
+      } else {
+        const host = await startHostPage(apiServer.url, main.pub);
+        try {
+          await api(apiServer.url, "PUT", "/api/v1/projects/default/allowed-origins", {
+            token: main.token,
+            body: { allowed_origins: [BENCH_ORIGIN, host.origin] },
+          });
+          log(`widget: ${WIDGET_RUNS} runs in ${browserPath}`);
+          timing = await measureWidget({
+            apiUrl: apiServer.url,
+            publicKey: main.pub,
+            hostOrigin: host.origin,
+            runs: WIDGET_RUNS,
+            executablePath: browserPath,
+            log,
+          });
+        } catch (error) {
+          skipped.push(`widget timing failed: ${String(error).split("\n")[0]}`);
+        } finally {
+          await host.close();
+        }
+      }
+    }
+
+    const results = {
+      machine: {
+        cpus: cpus().length,
+        cpu_model: cpus()[0]?.model ?? "unknown",
+        memory_gb: round(totalmem() / 1024 ** 3, 1),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        date: new Date().toISOString(),
+      },
+      settings: {
+        duration_s: DURATION,
+        growth_duration_s: GROWTH_DURATION,
+        warmup_s: WARMUP,
+        connections: CONNECTIONS,
+        login_connections: LOGIN_CONNECTIONS,
+        widget_runs: WIDGET_RUNS,
+      },
+      scenarios: rows,
+      growth,
+      widget: sizes
+        ? {
+            ...sizes,
+            show_to_interactive_ms_cold: timing?.show_to_interactive_ms_cold ?? null,
+            show_to_interactive_ms_warm: timing?.show_to_interactive_ms_warm ?? null,
+            show_to_focus_ms_cold: timing?.show_to_focus_ms_cold ?? null,
+            show_to_focus_ms_warm: timing?.show_to_focus_ms_warm ?? null,
+            iframe_to_ready_ms_cold: timing?.iframe_to_ready_ms_cold ?? null,
+            iframe_to_ready_ms_warm: timing?.iframe_to_ready_ms_warm ?? null,
+            runs: timing?.runs ?? 0,
+            chromium: timing?.chromium ?? null,
+          }
+        : null,
+      api_peak_rss_mb: apiPeakRss,
+      skipped,
+      elapsed_s: Math.round((Date.now() - started) / 1000),
+    };
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = join(RESULTS_DIR, "latest.json");
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(renderMarkdown(results));
+    log(`wrote ${file}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function rowsPeak(rows: ScenarioRow[]) {
+  return rows.reduce((max, r) => Math.max(max, r.rss_mb), 0);
+}
+
+type Results = {
+  machine: { cpus: number; cpu_model: string; node: string; date: string };
+  settings: { duration_s: number; connections: number };
+  scenarios: ScenarioRow[];
+  growth: GrowthRow[];
+  widget: Record<string, unknown> | null;
+  skipped: string[];
+};
+
+function renderMarkdown(r: Results): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(
+    `## Windback benchmark — ${m.date.slice(0, 10)}, ${m.cpus} cores (${m.cpu_model}), Node ${m.node}`,
+  );
+  lines.push("");
+  lines.push(
+    `Each scenario: ${r.settings.duration_s} s of autocannon from a separate process after a warm-up; baseline = bare Fastify \`{"ok":true}\` in the same run.`,
+  );
+  lines.push("");
+  lines.push(
+    "| scenario | req/s | p50 ms | p99 ms | errors | peak RSS MB | baseline req/s | ratio |",
+  );
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const s of r.scenarios) {
+    lines.push(
+      `| ${s.name} | ${s.rps} | ${s.p50_ms} | ${s.p99_ms} | ${s.errors} | ${s.rss_mb} | ${s.baseline_rps} | ${s.ratio} |`,
+    );
+  }
+  if (r.growth.length > 0) {
+    lines.push("");
+    lines.push("### Growth with data");
+    lines.push("");
+    lines.push(
+      "| events | stats req/s | stats p50 ms | stats p99 ms | list req/s | list p50 ms | list p99 ms |",
+    );
+    lines.push("|---:|---:|---:|---:|---:|---:|---:|");
+    for (const size of [...new Set(r.growth.map((g) => g.events))]) {
+      const s = r.growth.find((g) => g.events === size && g.route === "stats");
+      const l = r.growth.find((g) => g.events === size && g.route === "list");
+      lines.push(
+        `| ${size.toLocaleString("en-US")} | ${s?.rps} | ${s?.p50_ms} | ${s?.p99_ms} | ${l?.rps} | ${l?.p50_ms} | ${l?.p99_ms} |`,
+      );
+    }
+  }
+  if (r.widget) {
+    const w = r.widget;
+    const value = (key: string) => (w[key] === null || w[key] === undefined ? "n/a" : w[key]);
+    lines.push("");
+    lines.push("### Widget");
+    lines.push("");
+    lines.push("| measure | value |");
+    lines.push("|---|---:|");
+    lines.push(
+      `| widget.js raw / gzip / brotli (bytes) | ${value("raw_bytes")} / ${value("gzip_bytes")} / ${value("brotli_bytes")} |`,
+    );
+    lines.push(
+      `| embed.js raw / gzip / brotli (bytes) | ${value("embed_raw_bytes")} / ${value("embed_gzip_bytes")} / ${value("embed_brotli_bytes")} |`,
+    );
+    lines.push(
+      `| show() → dialog interactive, cold (ms, median of ${value("runs")}) | ${value("show_to_interactive_ms_cold")} |`,
+    );
+    lines.push(
+      `| show() → dialog interactive, warm (ms) | ${value("show_to_interactive_ms_warm")} |`,
+    );
+    lines.push(
+      `| show() → focus in dialog, cold / warm (ms) | ${value("show_to_focus_ms_cold")} / ${value("show_to_focus_ms_warm")} |`,
+    );
+    lines.push(
+      `| iframe inserted → ready message, cold / warm (ms) | ${value("iframe_to_ready_ms_cold")} / ${value("iframe_to_ready_ms_warm")} |`,
+    );
+  }
+  if (r.skipped.length > 0) {
+    lines.push("");
+    lines.push("Skipped:");
+    for (const s of r.skipped) lines.push(`- ${s}`);
+  }
+  return lines.join("\n");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
