@@ -2,11 +2,12 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { hashApiKey, keyTypeOf, looksLikeApiKey } from "./auth/api-keys.js";
 import { createJwtService } from "./auth/jwt.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import type { AppConfig } from "./config.js";
 import { openDatabase, type SqliteDatabase } from "./db/database.js";
-import { type Clock, systemClock } from "./lib/clock.js";
+import { type Clock, systemClock, toIso } from "./lib/clock.js";
 import { loggerOptions } from "./logger.js";
 import { authPlugin } from "./plugins/auth.js";
 import { corsPlugin } from "./plugins/cors.js";
@@ -24,6 +25,7 @@ import { projectRoutes } from "./routes/projects/index.js";
 import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
 import { statsRoutes } from "./routes/stats/index.js";
 import { trackRoutes } from "./routes/track/index.js";
+import { widgetRoutes } from "./routes/widget/index.js";
 
 export interface AppOptions {
   config: AppConfig;
@@ -87,6 +89,19 @@ export const windbackApp = fp(
     });
 
     await app.register(healthRoutes);
+    if (config.widgetDistDir) {
+      await app.register(widgetRoutes, {
+        distDir: config.widgetDistDir,
+        allowedOriginsForPublicKey: async (rawKey) => {
+          if (keyTypeOf(rawKey) !== "public" || !looksLikeApiKey(rawKey)) return null;
+          const found = await repos.apiKeys.findUsableByHash(
+            hashApiKey(rawKey),
+            toIso(clock.now()),
+          );
+          return found ? repos.projects.getAllowedOrigins(found.key.projectId) : null;
+        },
+      });
+    }
     await app.register(
       async (api) => {
         await api.register(authRoutes);

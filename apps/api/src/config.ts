@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** argon2id cost parameters. */
 export interface PasswordHashingParams {
@@ -40,7 +41,7 @@ export interface AppConfig {
   passwordHashing: PasswordHashingParams;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
-  /** Where the built widget lives (served as /widget.js and /embed); null disables those routes. */
+  /** Where the built widget lives (served as /widget.js and /embed; `WIDGET_DIST_DIR`); null disables those routes. */
   widgetDistDir: string | null;
 }
 
@@ -127,7 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimits,
     passwordHashing: { ...PRODUCTION_PASSWORD_HASHING },
     bodyLimit: 100 * 1024,
-    widgetDistDir: defaultWidgetDistDir(),
+    widgetDistDir: env.WIDGET_DIST_DIR?.trim() || defaultWidgetDistDir(),
   };
 }
 
@@ -202,7 +203,7 @@ function resolveJwtSecret(
   }
 }
 
-function defaultWidgetDistDir(): string | null {
-  const dir = resolve(dirname(new URL(import.meta.url).pathname), "../../../packages/widget/dist");
-  return existsSync(join(dir, "manifest.json")) ? dir : null;
+/** The monorepo's widget build; when it is missing the widget routes answer 503 until it is built. */
+function defaultWidgetDistDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../packages/widget/dist");
 }

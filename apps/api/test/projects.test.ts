@@ -432,3 +432,41 @@ describe("allowed origins", () => {
     }
   });
 });
+
+describe("list conventions", () => {
+  test("projects and keys are paged with limit/offset and report the total", async () => {
+    ctx = await buildTestApp();
+    const { token } = await registerAccount(ctx);
+    for (let i = 0; i < 4; i++) {
+      await ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/projects",
+        headers: bearer(token),
+        payload: { name: `P${i}` },
+      });
+      ctx.clock.advance(1000);
+    }
+    const page = await ctx.app.inject({
+      url: "/api/v1/projects?limit=2&offset=1",
+      headers: bearer(token),
+    });
+    expect(page.json()).toMatchObject({ total: 5, limit: 2, offset: 1 });
+    expect(page.json().data.map((p: { slug: string }) => p.slug)).toEqual(["p0", "p1"]);
+    const defaults = await ctx.app.inject({ url: "/api/v1/projects", headers: bearer(token) });
+    expect(defaults.json()).toMatchObject({ total: 5, limit: 20, offset: 0 });
+
+    const keys = await ctx.app.inject({
+      url: "/api/v1/projects/p0/api-keys?limit=1",
+      headers: bearer(token),
+    });
+    expect(keys.json()).toMatchObject({ total: 2, limit: 1, offset: 0 });
+    expect(keys.json().data).toHaveLength(1);
+    for (const query of ["limit=0", "limit=101", "offset=-1", "limit=abc"]) {
+      const bad = await ctx.app.inject({
+        url: `/api/v1/projects?${query}`,
+        headers: bearer(token),
+      });
+      expect(bad.statusCode, query).toBe(400);
+    }
+  });
+});

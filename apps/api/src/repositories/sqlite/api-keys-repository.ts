@@ -42,8 +42,11 @@ export function insertApiKey(
 }
 
 export function createApiKeysRepository(db: SqliteDatabase): ApiKeysRepository {
-  const byProject = db.prepare<[string], ApiKeyRow>(
-    "SELECT * FROM api_keys WHERE project_id = ? ORDER BY created_at DESC, rowid DESC",
+  const byProject = db.prepare<[string, number, number], ApiKeyRow>(
+    "SELECT * FROM api_keys WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+  );
+  const countByProject = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM api_keys WHERE project_id = ?",
   );
   const usableByHash = db.prepare<[string, string], ApiKeyRow & { user_id: string }>(
     `SELECT k.*, p.user_id FROM api_keys k JOIN projects p ON p.id = k.project_id
@@ -80,8 +83,11 @@ export function createApiKeysRepository(db: SqliteDatabase): ApiKeysRepository {
     async rotate(projectId, key, now, oldKeysExpireAt) {
       return rotateTx.immediate(projectId, key, now, oldKeysExpireAt);
     },
-    async listByProject(projectId) {
-      return byProject.all(projectId).map(toKey);
+    async listByProject(projectId, { limit, offset }) {
+      return {
+        items: byProject.all(projectId, limit, offset).map(toKey),
+        total: (countByProject.get(projectId) as { n: number }).n,
+      };
     },
     async findUsableByHash(keyHash, now) {
       const row = usableByHash.get(keyHash, now);

@@ -70,8 +70,11 @@ export function createProjectsRepository(db: SqliteDatabase): ProjectsRepository
   const bySlug = db.prepare<[string, string], ProjectRow>(
     "SELECT * FROM projects WHERE user_id = ? AND slug = ?",
   );
-  const byUser = db.prepare<[string], ProjectRow>(
-    "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, rowid",
+  const byUser = db.prepare<[string, number, number], ProjectRow>(
+    "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, rowid LIMIT ? OFFSET ?",
+  );
+  const countByUser = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM projects WHERE user_id = ?",
   );
   const defaultOfUser = db.prepare<[string], ProjectRow>(
     "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, rowid LIMIT 1",
@@ -108,8 +111,11 @@ export function createProjectsRepository(db: SqliteDatabase): ProjectsRepository
     async create(project, keys, now) {
       return createTx.immediate(project, keys, now);
     },
-    async listByUser(userId) {
-      return byUser.all(userId).map((row) => toProject(db, row));
+    async listByUser(userId, { limit, offset }) {
+      return {
+        items: byUser.all(userId, limit, offset).map((row) => toProject(db, row)),
+        total: (countByUser.get(userId) as { n: number }).n,
+      };
     },
     async findById(id) {
       return read(byId.get(id));

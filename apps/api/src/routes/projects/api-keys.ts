@@ -4,7 +4,7 @@ import { generateApiKey } from "../../auth/api-keys.js";
 import { toIso } from "../../lib/clock.js";
 import { notFound } from "../../lib/errors.js";
 import { serializeApiKey } from "../../lib/serializers.js";
-import { ApiKey, authErrors, dataOf, Slug } from "../../schemas/common.js";
+import { ApiKey, authErrors, dataOf, listOf, Pagination, Slug } from "../../schemas/common.js";
 import { resolveProject, slugParam } from "./resolve.js";
 
 /** An old key keeps working this long after a rotation, so deployments can roll over. */
@@ -37,15 +37,17 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
       config,
       schema: {
         tags,
-        summary: "The project's keys, masked (the raw key is only shown at creation)",
+        summary: "The project's keys, newest first, masked (the raw key is only shown at creation)",
         ...(params && { params }),
-        response: { 200: dataOf(Type.Array(ApiKey)), ...authErrors },
+        querystring: Type.Partial(Pagination),
+        response: { 200: listOf(ApiKey), ...authErrors },
       },
     },
     async (request) => {
       const project = await resolveProject(app, request, slugParam(request));
-      const keys = await app.repos.apiKeys.listByProject(project.id);
-      return { data: keys.map(serializeApiKey) };
+      const { limit = 20, offset = 0 } = request.query;
+      const { items, total } = await app.repos.apiKeys.listByProject(project.id, { limit, offset });
+      return { data: items.map(serializeApiKey), total, limit, offset };
     },
   );
 

@@ -7,7 +7,7 @@ import { requireEmail } from "../../lib/email.js";
 import { badRequest, notFound } from "../../lib/errors.js";
 import { serializeProject } from "../../lib/serializers.js";
 import { principalOf } from "../../plugins/auth.js";
-import { authErrors, dataOf, Project, Slug } from "../../schemas/common.js";
+import { authErrors, dataOf, listOf, Pagination, Project, Slug } from "../../schemas/common.js";
 import { allowedOriginsRoutes } from "./allowed-origins.js";
 import { apiKeysRoutes } from "./api-keys.js";
 import { resolveProject } from "./resolve.js";
@@ -94,13 +94,18 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: ["jwt"] },
       schema: {
         tags,
-        summary: "The account's projects",
-        response: { 200: dataOf(Type.Array(Project)), ...authErrors },
+        summary: "The account's projects, oldest first",
+        querystring: Type.Partial(Pagination),
+        response: { 200: listOf(Project), ...authErrors },
       },
     },
     async (request) => {
-      const projects = await app.repos.projects.listByUser(principalOf(request).userId);
-      return { data: projects.map(serializeProject) };
+      const { limit = 20, offset = 0 } = request.query;
+      const { items, total } = await app.repos.projects.listByUser(principalOf(request).userId, {
+        limit,
+        offset,
+      });
+      return { data: items.map(serializeProject), total, limit, offset };
     },
   );
 
