@@ -1,0 +1,185 @@
+/**
+ * When Windback cannot help, the customer still cancels: each failure ends in `error` within
+ * the widget's 3 s timeout (or the plain link), Acme's own cancellation works, nothing is stored.
+ */
+import { join } from "node:path";
+import type { Page, Request, Response } from "@playwright/test";
+import {
+  churnEventsFor,
+  expect,
+  type FlowResult,
+  loadDemo,
+  openWidget,
+  test,
+} from "../support/fixtures";
+import {
+  type ApiProcess,
+  type DemoServer,
+  seedAndServe,
+  startApi,
+  tempDir,
+} from "../support/stack";
+
+/** The widget's timeout (DESIGN §3.4) plus a margin for a loaded CI machine. */
+const ERROR_WITHIN_MS = 3000 + 1500;
+
+interface Attempt {
+  elapsed: number;
+  /** The API's answer when the browser let the page read it. */
+  response: Response | null;
+  /** Why the request failed in the browser (CORS, connection refused), if it did. */
+  failure: string | null;
+  /** The result the widget handed to `Windback.on("submit")`. */
+  result: Promise<FlowResult>;
+}
+
+/**
+ * Chooses a reason and submits; the error screen must come within the timeout. The result is
+ * caught through `Windback.on("submit")`, because the demo page leaves at once on `error`.
+ */
+async function submitExpectingError(page: Page): Promise<Attempt> {
+  let deliver: (result: FlowResult) => void = () => undefined;
+  const result = new Promise<FlowResult>((resolve) => {
+    deliver = resolve;
+  });
+  await page.exposeFunction("reportWindbackResult", (r: FlowResult) => deliver(r));
+  await page.evaluate(() => {
+    const api = window.Windback as { on(event: string, handler: (r: unknown) => void): void };
+    const report = (window as unknown as { reportWindbackResult(r: unknown): void })
+      .reportWindbackResult;
+    api.on("submit", (r) => report(r));
+  });
+  await openWidget(page);
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  const isSubmit = (r: Request) => r.url().includes("/cancel-flow/submit") && r.method() === "POST";
+  const outcome = Promise.race([
+    page.waitForEvent("requestfinished", { predicate: isSubmit, timeout: ERROR_WITHIN_MS }),
+    page.waitForEvent("requestfailed", { predicate: isSubmit, timeout: ERROR_WITHIN_MS }),
+  ]);
+  const started = Date.now();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Something went wrong" })).toBeVisible({
+    timeout: ERROR_WITHIN_MS,
+  });
+  const elapsed = Date.now() - started;
+  expect(elapsed).toBeLessThan(ERROR_WITHIN_MS);
+  // The way out is right there, and focus is in the dialog to reach it.
+  await expect(page.getByRole("button", { name: "Continue cancelling" })).toBeVisible();
+  const request = await outcome;
+  const failure = request.failure()?.errorText ?? null;
+  return { elapsed, failure, response: failure ? null : await request.response(), result };
+}
+
+/** "Continue cancelling" hands `error` to the page, which goes on to Acme's own cancellation. */
+async function continueToOwnCancellation(page: Page, demoUrl: string) {
+  await page.getByRole("button", { name: "Continue cancelling" }).click();
+  await page.waitForURL(`${demoUrl}/cancel`);
+  expect(await page.evaluate(() => sessionStorage.getItem("windback:lastOutcome"))).toBe("error");
+  await page.getByRole("button", { name: "Confirm cancellation" }).click();
+  await expect(page.getByRole("heading", { name: "Your subscription is cancelled" })).toBeVisible();
+}
+
+test("a page on a disallowed origin gets ORIGIN_NOT_ALLOWED and falls back", async ({
+  page,
+  stack,
+  email,
+}) => {
+  await loadDemo(page, `${stack.otherUrl}/?email=${encodeURIComponent(email)}`);
+  const attempt = await submitExpectingError(page);
+  // The 403 carries no Access-Control-Allow-Origin (the origin is not allowed), so the browser
+  // hides it from the page: the widget sees a failed fetch.
+  expect(attempt.failure).not.toBeNull();
+  await continueToOwnCancellation(page, stack.otherUrl);
+  expect(await attempt.result).toMatchObject({ outcome: "error", reason: "too_expensive" });
+  // What the API answered that request, read outside the browser.
+  const direct = await fetch(`${stack.apiUrl}/api/v1/cancel-flow/submit`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": stack.publicKey,
+      origin: new URL(stack.otherUrl).origin,
+    },
+    body: JSON.stringify({ customer_email: email, cancel_reason: "too_expensive" }),
+  });
+  expect(direct.status).toBe(403);
+  expect(direct.headers.get("access-control-allow-origin")).toBeNull();
+  expect(await direct.json()).toMatchObject({ code: "ORIGIN_NOT_ALLOWED" });
+  expect(await churnEventsFor(email)).toEqual([]);
+});
+
+test.describe("with an API of its own", () => {
+  let dir: ReturnType<typeof tempDir>;
+  let api: ApiProcess;
+  let demo: DemoServer;
+  let secretKey: string;
+  let publicKey: string;
+
+  test.beforeEach(async () => {
+    dir = tempDir("windback-e2e-own-");
+    // The real per-key budget (10 requests / 15 s): no override.
+    api = await startApi({ databasePath: join(dir.path, "windback.db") });
+    const seeded = await seedAndServe(api, dir.path);
+    demo = seeded.demo;
+    secretKey = seeded.credentials.secretKey;
+    publicKey = seeded.credentials.publicKey;
+  });
+
+  test.afterEach(async () => {
+    await demo.close();
+    await api.stop();
+    dir.remove();
+  });
+
+  test("the 11th cancel-flow request within 15 s gets 429 and falls back", async ({
+    page,
+    email,
+  }) => {
+    for (let i = 1; i <= 10; i++) {
+      const res = await fetch(`${api.url}/api/v1/cancel-flow/offers?reason=too_expensive`, {
+        headers: { "x-api-key": publicKey, origin: demo.url },
+      });
+      expect(res.status, `request ${i} of the budget`).toBe(200);
+    }
+    await loadDemo(page, `${demo.url}/?email=${encodeURIComponent(email)}`);
+    const { response, result } = await submitExpectingError(page);
+    expect(response?.status()).toBe(429);
+    expect(await response?.json()).toMatchObject({ code: "RATE_LIMITED" });
+    expect(Number(await response?.headerValue("retry-after"))).toBeGreaterThan(0);
+    await continueToOwnCancellation(page, demo.url);
+    expect(await result).toMatchObject({
+      outcome: "error",
+      error: { code: "RATE_LIMITED", status: 429 },
+    });
+    expect(await churnEventsFor(email, { apiUrl: api.url, secretKey })).toEqual([]);
+  });
+
+  test("a stopped API ends in error and falls back", async ({ page, email }) => {
+    await loadDemo(page, `${demo.url}/?email=${encodeURIComponent(email)}`);
+    await api.stop();
+    const { failure, result } = await submitExpectingError(page);
+    expect(failure).toContain("ERR_CONNECTION_REFUSED");
+    await continueToOwnCancellation(page, demo.url);
+    expect(await result).toMatchObject({ outcome: "error", error: { code: "NETWORK_ERROR" } });
+    // Back up on the same database: the customer was never recorded.
+    api = await startApi({ databasePath: api.databasePath });
+    expect(await churnEventsFor(email, { apiUrl: api.url, secretKey })).toEqual([]);
+  });
+});
+
+test("a blocked widget.js leaves the plain link, and Acme's form cancels", async ({
+  page,
+  stack,
+  email,
+}) => {
+  await page.route("**/widget.js", (route) => route.abort());
+  await page.goto(`${stack.demoUrl}/?email=${encodeURIComponent(email)}`);
+  // The queue stub is all there is: no version, so demo.js does not intercept the click.
+  expect(await page.evaluate(() => (window.Windback as { version?: string }).version)).toBe(
+    undefined,
+  );
+  await page.getByRole("link", { name: "Cancel subscription" }).click();
+  await page.waitForURL(`${stack.demoUrl}/cancel`);
+  await page.getByRole("button", { name: "Confirm cancellation" }).click();
+  await expect(page.getByRole("heading", { name: "Your subscription is cancelled" })).toBeVisible();
+  expect(await churnEventsFor(email)).toEqual([]);
+});
