@@ -332,3 +332,23 @@ describe("stats", () => {
     expect(stats.cancel_flow.save_rate).toBe(0);
   });
 });
+
+test("the OpenAPI document covers the cancel-flow routes", async () => {
+  const paths = Object.keys((await call(ctx, "GET", "/api/v1/openapi.json", {})).json().paths);
+  for (const path of [
+    "/api/v1/projects/{slug}/retention-offers",
+    "/api/v1/projects/{slug}/retention-offers/{reason}",
+    "/api/v1/retention-offers/{reason}",
+    "/api/v1/cancel-flow/submit",
+    "/api/v1/cancel-flow/offers",
+    "/api/v1/cancel-flow/accept-offer",
+    "/api/v1/cancel-flow/decline",
+    "/api/v1/track",
+    "/api/v1/projects/{slug}/churn-events/{id}/recovered",
+    "/api/v1/churn-events/{id}/lost",
+    "/api/v1/projects/{slug}/stats",
+    "/api/v1/stats",
+  ]) {
+    expect(paths).toContain(path);
+  }
+});

@@ -133,7 +133,12 @@ describe("validation: clear 400s naming the field", () => {
       /discount_percent must be integer/,
     ],
     ["pause 6 days", "other", { offer_type: "pause", pause_days: 6 }, /pause_days must be >= 7/],
-    ["pause 91 days", "other", { offer_type: "pause", pause_days: 91 }, /pause_days must be <= 90/],
+    [
+      "pause 91 days",
+      "other",
+      { offer_type: "pause", pause_days: 91 },
+      /^body\/pause_days must be <= 90$/,
+    ],
     [
       "pause without days",
       "other",

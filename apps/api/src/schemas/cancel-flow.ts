@@ -90,8 +90,9 @@ export const RetentionOffer = Type.Object({
   updated_at: Timestamp,
 });
 
-const nullableInt = (min: number, max: number) =>
-  Type.Optional(Type.Union([Type.Integer({ minimum: min, maximum: max }), Type.Null()]));
+/** `type: ["integer", "null"]` rather than anyOf, so a range error reads "must be <= 90" alone. */
+const nullableInt = (minimum: number, maximum: number) =>
+  Type.Optional(Type.Unsafe<number | null>({ type: ["integer", "null"], minimum, maximum }));
 const nullableText = Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()]));
 
 /** PUT body. Fields of the type are required and checked in code (messages name the field). */
