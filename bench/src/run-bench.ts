@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import {
   api,
@@ -118,6 +118,10 @@ async function measure(
 
 async function main() {
   const started = Date.now();
+  const loadAtStart = round(loadavg()[0] ?? 0);
+  if (loadAtStart > 1) {
+    log(`WARNING: load average ${loadAtStart} before starting: other work will skew the numbers`);
+  }
   ensureBuild(log);
   const tmp = tempDir("bench");
   const databasePath = join(tmp.path, "bench.db");
@@ -336,6 +340,9 @@ async function main() {
         cpu_model: cpus()[0]?.model ?? "unknown",
         memory_gb: round(totalmem() / 1024 ** 3, 1),
         node: process.version,
+        // Load from other processes skews every number; a quiet machine reads below ~0.5.
+        load_average_at_start: loadAtStart,
+        load_average_at_end: round(loadavg()[0] ?? 0),
         platform: `${process.platform}-${process.arch}`,
         date: new Date().toISOString(),
       },
@@ -381,7 +388,14 @@ function rowsPeak(rows: ScenarioRow[]) {
 }
 
 type Results = {
-  machine: { cpus: number; cpu_model: string; node: string; date: string };
+  machine: {
+    cpus: number;
+    cpu_model: string;
+    node: string;
+    date: string;
+    load_average_at_start: number;
+    load_average_at_end: number;
+  };
   settings: { duration_s: number; connections: number };
   scenarios: ScenarioRow[];
   growth: GrowthRow[];
@@ -394,6 +408,10 @@ function renderMarkdown(r: Results): string {
   const m = r.machine;
   lines.push(
     `## Windback benchmark — ${m.date.slice(0, 10)}, ${m.cpus} cores (${m.cpu_model}), Node ${m.node}`,
+  );
+  lines.push("");
+  lines.push(
+    `Load average (1 min) at start / end: ${m.load_average_at_start} / ${m.load_average_at_end}.`,
   );
   lines.push("");
   lines.push(
