@@ -111,13 +111,12 @@ export const authPlugin = fp(
       routeOptions.onRequest = existing
         ? [...(Array.isArray(existing) ? existing : [existing]), hook]
         : [hook];
-      // Documented by construction in the OpenAPI output.
+      // Documented by construction in the OpenAPI output: a session is a Bearer token, a key
+      // either header.
+      const schemes = new Set(accepted.map((kind) => (kind === "jwt" ? "bearerAuth" : "apiKey")));
       routeOptions.schema = {
         ...routeOptions.schema,
-        security: accepted.map(
-          (kind): Record<string, string[]> =>
-            kind === "jwt" ? { bearerAuth: [] } : { apiKey: [] },
-        ),
+        security: [...schemes].map((scheme): Record<string, string[]> => ({ [scheme]: [] })),
       };
     });
   },
