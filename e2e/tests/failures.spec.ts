@@ -108,13 +108,16 @@ test("a page on a disallowed origin gets ORIGIN_NOT_ALLOWED and falls back", asy
 });
 
 test.describe("with an API of its own", () => {
-  let dir: ReturnType<typeof tempDir>;
-  let api: ApiProcess;
-  let demo: DemoServer;
+  // Reset before each test, so afterEach stops only what this test's beforeEach got to start.
+  let dir: ReturnType<typeof tempDir> | undefined;
+  let api: ApiProcess | undefined;
+  let demo: DemoServer | undefined;
   let secretKey: string;
   let publicKey: string;
 
   test.beforeEach(async () => {
+    api = undefined;
+    demo = undefined;
     dir = tempDir("windback-e2e-own-");
     // The real per-key budget (10 requests / 15 s): no override.
     api = await startApi({ databasePath: join(dir.path, "windback.db") });
@@ -125,44 +128,52 @@ test.describe("with an API of its own", () => {
   });
 
   test.afterEach(async () => {
-    await demo.close();
-    await api.stop();
-    dir.remove();
+    await demo?.close();
+    await api?.stop();
+    dir?.remove();
   });
+
+  const running = () => {
+    if (!api || !demo) throw new Error("beforeEach did not start the API and the demo");
+    return { api, demo };
+  };
 
   test("the 11th cancel-flow request within 15 s gets 429 and falls back", async ({
     page,
     email,
   }) => {
+    const own = running();
     for (let i = 1; i <= 10; i++) {
-      const res = await fetch(`${api.url}/api/v1/cancel-flow/offers?reason=too_expensive`, {
-        headers: { "x-api-key": publicKey, origin: demo.url },
+      const res = await fetch(`${own.api.url}/api/v1/cancel-flow/offers?reason=too_expensive`, {
+        headers: { "x-api-key": publicKey, origin: own.demo.url },
       });
       expect(res.status, `request ${i} of the budget`).toBe(200);
     }
-    await loadDemo(page, `${demo.url}/?email=${encodeURIComponent(email)}`);
+    await loadDemo(page, `${own.demo.url}/?email=${encodeURIComponent(email)}`);
     const { response, result } = await submitExpectingError(page);
     expect(response?.status()).toBe(429);
     expect(await response?.json()).toMatchObject({ code: "RATE_LIMITED" });
     expect(Number(await response?.headerValue("retry-after"))).toBeGreaterThan(0);
-    await continueToOwnCancellation(page, demo.url);
+    await continueToOwnCancellation(page, own.demo.url);
     expect(await result).toMatchObject({
       outcome: "error",
       error: { code: "RATE_LIMITED", status: 429 },
     });
-    expect(await churnEventsFor(email, { apiUrl: api.url, secretKey })).toEqual([]);
+    expect(await churnEventsFor(email, { apiUrl: own.api.url, secretKey })).toEqual([]);
   });
 
   test("a stopped API ends in error and falls back", async ({ page, email }) => {
-    await loadDemo(page, `${demo.url}/?email=${encodeURIComponent(email)}`);
-    await api.stop();
+    const own = running();
+    await loadDemo(page, `${own.demo.url}/?email=${encodeURIComponent(email)}`);
+    await own.api.stop();
     const { failure, result } = await submitExpectingError(page);
     expect(failure).toContain("ERR_CONNECTION_REFUSED");
-    await continueToOwnCancellation(page, demo.url);
+    await continueToOwnCancellation(page, own.demo.url);
     expect(await result).toMatchObject({ outcome: "error", error: { code: "NETWORK_ERROR" } });
     // Back up on the same database: the customer was never recorded.
-    api = await startApi({ databasePath: api.databasePath });
-    expect(await churnEventsFor(email, { apiUrl: api.url, secretKey })).toEqual([]);
+    const restarted = await startApi({ databasePath: own.api.databasePath });
+    api = restarted; // afterEach stops it
+    expect(await churnEventsFor(email, { apiUrl: restarted.url, secretKey })).toEqual([]);
   });
 });
 
