@@ -74,12 +74,14 @@ test("list and count use the project indexes: no scan of churn_events, no sort",
   );
   expect(byStatus).not.toMatch(/SCAN churn_events|TEMP B-TREE/);
 
-  expect(plan(CHURN_EVENT_SQL.count, projectId)).toMatch(
-    /SEARCH churn_events USING COVERING INDEX \w+ \(project_id=\?\)/,
-  );
-  expect(plan(CHURN_EVENT_SQL.countByStatus, projectId, "lost")).toMatch(
-    /SEARCH churn_events USING COVERING INDEX \w+ \(project_id=\? AND status=\?\)/,
-  );
+  // Totals come from the trigger-maintained counters, never from counting events.
+  for (const total of [
+    plan(CHURN_EVENT_SQL.count, projectId),
+    plan(CHURN_EVENT_SQL.countByStatus, projectId, "lost"),
+  ]) {
+    expect(total).toMatch(/SEARCH churn_stats USING PRIMARY KEY \(project_id=\?\)/);
+    expect(total).not.toMatch(/churn_events/);
+  }
 });
 
 test("submit's de-duplication looks the customer up by index", () => {
@@ -95,17 +97,54 @@ test("submit's de-duplication looks the customer up by index", () => {
   expect(dedupe).not.toMatch(/SCAN churn_events|TEMP B-TREE/);
 });
 
-test("both stats queries read only the covering stats index", () => {
+test("both stats queries read only the project's counters, not the events", () => {
   const totals = plan(CHURN_EVENT_SQL.stats, projectId);
-  expect(totals).toMatch(
-    /SEARCH churn_events USING COVERING INDEX churn_events_project_stats \(project_id=\?\)/,
-  );
-  expect(totals).not.toMatch(/SCAN churn_events/);
+  expect(totals).toMatch(/SEARCH churn_stats USING PRIMARY KEY \(project_id=\?\)/);
+  expect(totals).not.toMatch(/churn_events/);
   const byReason = plan(CHURN_EVENT_SQL.statsByReason, projectId);
-  expect(byReason).toMatch(
-    /SEARCH churn_events USING COVERING INDEX churn_events_project_stats \(project_id=\? AND source=\?\)/,
-  );
-  expect(byReason).not.toMatch(/SCAN churn_events/);
+  expect(byReason).toMatch(/SEARCH churn_stats USING PRIMARY KEY \(project_id=\? AND source=\?\)/);
+  expect(byReason).not.toMatch(/churn_events/);
+  // At most one row per (source, reason, status, offer flags): hundreds, whatever the events.
+  const rows = ctx.db
+    .prepare("SELECT count(*) AS n FROM churn_stats WHERE project_id = ?")
+    .get(projectId) as { n: number };
+  expect(rows.n).toBeLessThan(100);
+});
+
+test("the counters equal a full recount after inserts, updates and deletes of any kind", () => {
+  const recount = `SELECT project_id, source, coalesce(cancel_reason, '') AS reason, status,
+      offer_shown, offer_declined, offer_accepted_at IS NOT NULL AS accepted,
+      count(*) AS events, sum(mrr_cents) AS mrr
+    FROM churn_events GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+  const counters = `SELECT project_id, source, cancel_reason AS reason, status, offer_shown,
+      offer_declined, offer_accepted AS accepted, events, mrr_cents AS mrr
+    FROM churn_stats WHERE events > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+  const scratch = ctx.db.prepare("SELECT id FROM churn_events WHERE project_id = ? LIMIT 3000");
+  const ids = (scratch.all(projectId) as { id: string }[]).map((r) => r.id);
+  // Run the edits in a transaction that is rolled back, so the other tests keep their data.
+  ctx.db.exec("SAVEPOINT edits");
+  try {
+    const update = ctx.db.prepare(
+      `UPDATE churn_events SET status = ?, mrr_cents = mrr_cents + ?, cancel_reason = ?,
+         offer_declined = ?, offer_accepted_at = ? WHERE id = ?`,
+    );
+    ids.slice(0, 2000).forEach((id, i) => {
+      update.run(
+        ["lost", "recovered", "offer_accepted"][i % 3],
+        i % 7,
+        i % 5 === 0 ? null : "poor_support",
+        i % 2,
+        i % 3 === 2 ? "2026-01-01T00:00:00.000Z" : null,
+        id,
+      );
+    });
+    const remove = ctx.db.prepare("DELETE FROM churn_events WHERE id = ?");
+    for (const id of ids.slice(2000)) remove.run(id);
+    expect(ctx.db.prepare(counters).all()).toEqual(ctx.db.prepare(recount).all());
+  } finally {
+    ctx.db.exec("ROLLBACK TO edits; RELEASE edits");
+  }
+  expect(ctx.db.prepare(counters).all()).toEqual(ctx.db.prepare(recount).all());
 });
 
 test("the API answers over 100 000 events, correctly and quickly", async () => {

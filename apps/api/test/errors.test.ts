@@ -8,6 +8,7 @@ import { openDatabase } from "../src/db/database.js";
 import {
   bearer,
   buildTestApp,
+  createKey,
   registerAccount,
   TestClock,
   type TestContext,
@@ -127,9 +128,11 @@ describe("storage faults → 503, and recovery", () => {
     dir = mkdtempSync(join(tmpdir(), "windback-busy-"));
     const path = join(dir, "windback.db");
     const db = openDatabase(path, { busyTimeoutMs: 50 });
-    const app = await buildServer({ config: testConfig(), db, clock: new TestClock() });
-    ctx = { app, db, clock: new TestClock() };
+    const clock = new TestClock();
+    const app = await buildServer({ config: testConfig(), db, clock });
+    ctx = { app, db, clock };
     const { token } = await registerAccount(ctx);
+    const sk = (await createKey(ctx, token, "secret")).key;
 
     const locker = new Database(path);
     locker.exec("BEGIN IMMEDIATE");
@@ -144,6 +147,10 @@ describe("storage faults → 503, and recovery", () => {
     expect(locked.statusCode).toBe(503);
     expect(locked.headers["retry-after"]).toBe("1");
     expect(locked.json().code).toBe("SERVICE_UNAVAILABLE");
+    // Reads still work under the lock, with a key whose last_used_at is due for a write.
+    ctx.clock.advance(120_000);
+    const read = await app.inject({ url: "/api/v1/auth/me", headers: { "x-api-key": sk } });
+    expect(read.statusCode).toBe(200);
     locker.exec("ROLLBACK");
     locker.close();
     expect((await create()).statusCode).toBe(201);

@@ -143,4 +143,65 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX track_events_project_occurred ON track_events (project_id, occurred_at);
     `,
   },
+  {
+    version: 3,
+    name: "churn stats kept by triggers",
+    sql: `
+      -- Stats and list totals read these per-project counters (a few hundred rows at most)
+      -- instead of counting churn_events: O(1) in the number of events. Triggers keep them in
+      -- the same transaction as every write, whichever code path makes it.
+      CREATE TABLE churn_stats (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        -- '' for events without a reason (a primary key column cannot be NULL).
+        cancel_reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        offer_shown INTEGER NOT NULL,
+        offer_declined INTEGER NOT NULL,
+        offer_accepted INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        mrr_cents INTEGER NOT NULL,
+        PRIMARY KEY (project_id, source, cancel_reason, status, offer_shown, offer_declined,
+          offer_accepted)
+      ) STRICT, WITHOUT ROWID;
+
+      INSERT INTO churn_stats
+        SELECT project_id, source, coalesce(cancel_reason, ''), status, offer_shown,
+          offer_declined, offer_accepted_at IS NOT NULL, count(*), sum(mrr_cents)
+        FROM churn_events
+        GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+      CREATE TRIGGER churn_stats_after_insert AFTER INSERT ON churn_events BEGIN
+        INSERT INTO churn_stats VALUES (NEW.project_id, NEW.source,
+          coalesce(NEW.cancel_reason, ''), NEW.status, NEW.offer_shown, NEW.offer_declined,
+          NEW.offer_accepted_at IS NOT NULL, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+      END;
+
+      CREATE TRIGGER churn_stats_after_delete AFTER DELETE ON churn_events BEGIN
+        UPDATE churn_stats SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL);
+      END;
+
+      CREATE TRIGGER churn_stats_after_update AFTER UPDATE OF project_id, source, cancel_reason,
+        status, offer_shown, offer_declined, offer_accepted_at, mrr_cents ON churn_events
+      BEGIN
+        UPDATE churn_stats SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL);
+        INSERT INTO churn_stats VALUES (NEW.project_id, NEW.source,
+          coalesce(NEW.cancel_reason, ''), NEW.status, NEW.offer_shown, NEW.offer_declined,
+          NEW.offer_accepted_at IS NOT NULL, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+      END;
+
+      -- The stats no longer read churn_events, so its covering index only cost writes.
+      DROP INDEX churn_events_project_stats;
+    `,
+  },
 ];

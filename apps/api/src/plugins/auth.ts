@@ -2,6 +2,7 @@ import { ERROR_CODES } from "@windback/protocol";
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
 import fp from "fastify-plugin";
 import { hashApiKey, keyTypeOf, looksLikeApiKey, sameDigest } from "../auth/api-keys.js";
+import { isUnavailableError } from "../db/database.js";
 import { toIso } from "../lib/clock.js";
 import { AppError, forbidden, unauthenticated } from "../lib/errors.js";
 import type { KeyType, UserRecord } from "../repositories/types.js";
@@ -77,7 +78,13 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
       ERROR_CODES.INVALID_API_KEY,
     );
   }
-  await app.repos.apiKeys.touch(found.key.id, toIso(now), toIso(now - LAST_USED_RESOLUTION_MS));
+  try {
+    await app.repos.apiKeys.touch(found.key.id, toIso(now), toIso(now - LAST_USED_RESOLUTION_MS));
+  } catch (error) {
+    // Bookkeeping must not turn a read into a 503 while another writer holds the lock.
+    if (!isUnavailableError(error)) throw error;
+    request.log.debug({ err: error }, "last_used_at not recorded: database busy");
+  }
   return {
     kind: "key",
     keyType: found.key.keyType,

@@ -71,30 +71,35 @@ export const CHURN_EVENT_SQL = {
   latestOfCustomer: `SELECT * FROM churn_events
                      WHERE project_id = ? AND customer_email = ? AND created_at >= ?
                      ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-  count: "SELECT count(*) AS total FROM churn_events WHERE project_id = ?",
-  countByStatus: "SELECT count(*) AS total FROM churn_events WHERE project_id = ? AND status = ?",
-  /** Every headline number in one pass over the project's rows of the covering stats index. */
+  /** List totals come from the counters of migration 3, not from counting rows. */
+  count: "SELECT coalesce(sum(events), 0) AS total FROM churn_stats WHERE project_id = ?",
+  countByStatus: `SELECT coalesce(sum(events), 0) AS total FROM churn_stats
+                  WHERE project_id = ? AND status = ?`,
+  /** Every headline number from the project's counters (a few hundred rows at most). */
   stats: `SELECT
-      count(*) AS totalEvents,
-      coalesce(sum(status = 'new'), 0) AS newEvents,
-      coalesce(sum(status = 'offer_accepted'), 0) AS offerAcceptedEvents,
-      coalesce(sum(status = 'recovered'), 0) AS recoveredEvents,
-      coalesce(sum(status = 'lost'), 0) AS lostEvents,
+      coalesce(sum(events), 0) AS totalEvents,
+      coalesce(sum(CASE WHEN status = 'new' THEN events END), 0) AS newEvents,
+      coalesce(sum(CASE WHEN status = 'offer_accepted' THEN events END), 0) AS offerAcceptedEvents,
+      coalesce(sum(CASE WHEN status = 'recovered' THEN events END), 0) AS recoveredEvents,
+      coalesce(sum(CASE WHEN status = 'lost' THEN events END), 0) AS lostEvents,
       coalesce(sum(CASE WHEN status = 'new' THEN mrr_cents END), 0) AS totalMrrAtRisk,
       coalesce(sum(CASE WHEN status IN ('recovered', 'offer_accepted') THEN mrr_cents END), 0)
         AS recoveredMrr,
-      coalesce(sum(source = 'cancel_flow'), 0) AS submissions,
-      coalesce(sum(source = 'cancel_flow' AND offer_shown = 1), 0) AS offersShown,
-      coalesce(sum(source = 'cancel_flow' AND offer_accepted_at IS NOT NULL), 0) AS offersAccepted,
-      coalesce(sum(source = 'cancel_flow' AND offer_declined = 1), 0) AS offersDeclined,
-      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted_at IS NOT NULL
+      coalesce(sum(CASE WHEN source = 'cancel_flow' THEN events END), 0) AS submissions,
+      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_shown = 1 THEN events END), 0)
+        AS offersShown,
+      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted = 1 THEN events END), 0)
+        AS offersAccepted,
+      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_declined = 1 THEN events END), 0)
+        AS offersDeclined,
+      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted = 1
                          AND status IN ('offer_accepted', 'recovered') THEN mrr_cents END), 0)
         AS savedMrr
-    FROM churn_events WHERE project_id = ?`,
-  statsByReason: `SELECT cancel_reason AS reason, count(*) AS submissions,
-      sum(offer_accepted_at IS NOT NULL) AS offersAccepted
-    FROM churn_events WHERE project_id = ? AND source = 'cancel_flow'
-    GROUP BY cancel_reason ORDER BY submissions DESC, reason`,
+    FROM churn_stats WHERE project_id = ?`,
+  statsByReason: `SELECT nullif(cancel_reason, '') AS reason, sum(events) AS submissions,
+      sum(CASE WHEN offer_accepted = 1 THEN events ELSE 0 END) AS offersAccepted
+    FROM churn_stats WHERE project_id = ? AND source = 'cancel_flow'
+    GROUP BY cancel_reason HAVING sum(events) > 0 ORDER BY submissions DESC, cancel_reason`,
 } as const;
 
 export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepository {
