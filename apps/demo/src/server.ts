@@ -14,13 +14,33 @@ export interface DemoServerOptions {
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
 
-const PAGES: Record<string, string> = {
-  "/": "index.html",
-  "/index.html": "index.html",
-  "/iframe.html": "iframe.html",
-  "/hostile.html": "hostile.html",
-  "/cancel": "cancel.html",
+/** The billing page in its three variants: one layout (billing.html), different fragments. */
+interface BillingVariant {
+  note: string;
+  /** Files in public/fragments/ for the layout's slots. */
+  fragments: { head?: string; "body-start"?: string; "body-end": string };
+}
+
+const SCRIPT_TAG_NOTE =
+  "This is a demo SaaS page. “Cancel subscription” opens the Windback widget, loaded with one script tag from the Windback API on another origin.";
+
+const BILLING_PAGES: Record<string, BillingVariant> = {
+  "/": { note: SCRIPT_TAG_NOTE, fragments: { "body-end": "script-tag.html" } },
+  "/index.html": { note: SCRIPT_TAG_NOTE, fragments: { "body-end": "script-tag.html" } },
+  "/hostile.html": {
+    note: "Hostile CSS page: the widget must look exactly as it does on the clean page.",
+    fragments: {
+      head: "hostile-head.html",
+      "body-start": "hostile-header.html",
+      "body-end": "script-tag.html",
+    },
+  },
+  "/iframe.html": {
+    note: "The same flow through the iframe embed: the frame is served by the Windback API and talks to this page only with postMessage.",
+    fragments: { "body-end": "iframe-embed.html" },
+  },
 };
+const PAGES: Record<string, string> = { "/cancel": "cancel.html" };
 const ASSETS: Record<string, string> = {
   "/demo.css": "text/css; charset=utf-8",
   "/demo.js": "text/javascript; charset=utf-8",
@@ -39,6 +59,18 @@ function render(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) =>
     escapeHtml(values[name] ?? ""),
   );
+}
+
+const readPublic = (file: string) => readFile(join(PUBLIC_DIR, file), "utf8");
+
+/** Fills the layout's `<!--slot:…-->` comments with trusted fragments, before placeholders. */
+async function billingTemplate(variant: BillingVariant): Promise<string> {
+  let html = (await readPublic("billing.html")).replace("<!--slot:note-->", variant.note);
+  for (const slot of ["head", "body-start", "body-end"] as const) {
+    const file = variant.fragments[slot];
+    html = html.replace(`<!--slot:${slot}-->`, file ? await readPublic(`fragments/${file}`) : "");
+  }
+  return html;
 }
 
 async function handle(options: DemoServerOptions, req: IncomingMessage, res: ServerResponse) {
@@ -60,23 +92,22 @@ async function handle(options: DemoServerOptions, req: IncomingMessage, res: Ser
 
   // The progressive-enhancement path: without the widget, cancelling still works.
   if (url.pathname === "/cancel" && req.method === "POST") {
-    const page = await readFile(join(PUBLIC_DIR, "cancelled.html"), "utf8");
-    return send(200, "text/html; charset=utf-8", render(page, {}));
+    return send(200, "text/html; charset=utf-8", render(await readPublic("cancelled.html"), {}));
   }
   if (req.method !== "GET" && req.method !== "HEAD") {
     return send(405, "text/plain; charset=utf-8", "Method not allowed", { allow: "GET, HEAD" });
   }
   const asset = ASSETS[url.pathname];
-  if (asset)
-    return send(200, asset, await readFile(join(PUBLIC_DIR, url.pathname.slice(1)), "utf8"));
+  if (asset) return send(200, asset, await readPublic(url.pathname.slice(1)));
+  const billing = BILLING_PAGES[url.pathname];
   const page = PAGES[url.pathname];
-  if (!page) return send(404, "text/plain; charset=utf-8", "Not found");
+  if (!billing && !page) return send(404, "text/plain; charset=utf-8", "Not found");
 
   const pick = (name: string, fallback: string) => {
     const value = url.searchParams.get(name);
     return value && CHOICES[name]?.includes(value) ? value : fallback;
   };
-  const template = await readFile(join(PUBLIC_DIR, page), "utf8");
+  const template = billing ? await billingTemplate(billing) : await readPublic(page as string);
   return send(
     200,
     "text/html; charset=utf-8",

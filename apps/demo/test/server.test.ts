@@ -52,3 +52,23 @@ test("unknown paths are 404 and other methods 405", async () => {
   expect((await fetch(`${url}/`, { method: "DELETE" })).status).toBe(405);
   expect((await fetch(`${url}/demo.js`)).headers.get("content-type")).toContain("javascript");
 });
+
+test("the three billing variants share one layout and fill every slot", async () => {
+  const url = await start();
+  const pages = await Promise.all(
+    ["/", "/hostile.html", "/iframe.html"].map(async (path) =>
+      (await fetch(`${url}${path}`)).text(),
+    ),
+  );
+  for (const html of pages) {
+    expect(html).toContain('<a class="button danger" id="cancel-button" href="/cancel">');
+    expect(html).not.toContain("<!--slot:");
+  }
+  const [clean, hostile, iframe] = pages as [string, string, string];
+  expect(clean).not.toContain("hostile-header");
+  expect(hostile).toContain("* { font: 30px serif !important; color: red !important; }");
+  expect(hostile).toContain('<div class="hostile-header">');
+  expect(hostile).toContain("/widget.js");
+  expect(iframe).toContain('data-mode="iframe"');
+  expect(iframe).not.toContain("/widget.js");
+});
