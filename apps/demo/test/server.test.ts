@@ -72,3 +72,13 @@ test("the three billing variants share one layout and fill every slot", async ()
   expect(iframe).toContain('data-mode="iframe"');
   expect(iframe).not.toContain("/widget.js");
 });
+
+test("each billing page is one well-formed document", async () => {
+  const url = await start();
+  for (const path of ["/", "/hostile.html", "/iframe.html"]) {
+    const html = await (await fetch(`${url}${path}`)).text();
+    expect(html.match(/<footer/g), path).toHaveLength(1);
+    expect(html.match(/<\/footer>/g), path).toHaveLength(1);
+    expect(html.trimEnd().endsWith("</html>"), path).toBe(true);
+  }
+});
