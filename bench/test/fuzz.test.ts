@@ -8,6 +8,7 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { CANCEL_REASON_ALIASES, CANCEL_REASONS } from "@windback/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -53,18 +54,8 @@ interface JsonSchema {
   format?: string;
 }
 
-const REASONS = [
-  "too_expensive",
-  "missing_features",
-  "not_using_enough",
-  "switching_competitor",
-  "technical_issues",
-  "poor_support",
-  "dont_need_anymore",
-  "other",
-  "switched_to_competitor",
-  "bad_support",
-];
+// Every canonical reason id and every accepted alias.
+const REASONS = [...CANCEL_REASONS, ...Object.keys(CANCEL_REASON_ALIASES)];
 const ALLOWED_ORIGIN = "https://app.fuzz.example";
 
 // ---- state shared by the properties -------------------------------------------------------

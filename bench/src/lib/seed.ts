@@ -3,18 +3,10 @@
  * apps/api/src/db/migrations.ts (version 2). Run it while no API process holds the file open.
  */
 import { randomUUID } from "node:crypto";
+import { CANCEL_REASONS } from "@windback/protocol";
 import Database from "better-sqlite3";
 
-const REASONS = [
-  "too_expensive",
-  "missing_features",
-  "not_using_enough",
-  "switching_competitor",
-  "technical_issues",
-  "poor_support",
-  "dont_need_anymore",
-  "other",
-] as const;
+const REASONS = CANCEL_REASONS;
 const STATUSES = ["new", "new", "new", "offer_accepted", "recovered", "lost"] as const;
 const OFFER_TYPES = ["discount", "pause", "extension", "downgrade"] as const;
 

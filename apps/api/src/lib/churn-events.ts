@@ -1,5 +1,6 @@
 import type { CancelReason, ChurnEvent } from "@windback/protocol";
 import type { ChurnEventRecord } from "../repositories/types.js";
+import { requireEmail } from "./email.js";
 import { badRequest } from "./errors.js";
 
 /** Free text a customer may type with a reason; longer is refused with a 400, not truncated. */
@@ -35,6 +36,45 @@ export function reasonText(
     throw badRequest(`${field} is required (not blank) when the reason is "other"`);
   }
   return text;
+}
+
+/** The body fields both ways of recording a churn event accept (submit and the dashboard create). */
+export interface CustomerBody {
+  customer_email: string;
+  customer_name?: string;
+  provider?: string;
+  provider_subscription_id?: string;
+  plan_name?: string;
+  mrr?: number;
+  mrr_cents?: number;
+  currency?: string;
+  tenure_days?: number;
+  cancel_reason_text?: string;
+}
+
+/**
+ * Validates and normalises a body's customer fields for a new churn event, with `mrr` and
+ * `mrr_cents` as two names of one value (integer cents).
+ */
+export function customerFieldsOf<Reason extends CancelReason | null>(
+  body: CustomerBody,
+  cancelReason: Reason,
+) {
+  if (body.mrr !== undefined && body.mrr_cents !== undefined && body.mrr !== body.mrr_cents) {
+    throw badRequest("body/mrr and body/mrr_cents disagree; send one of them (integer cents)");
+  }
+  return {
+    customerEmail: requireEmail(body.customer_email, "body/customer_email"),
+    customerName: optionalText(body.customer_name),
+    provider: optionalText(body.provider) ?? "custom",
+    providerSubscriptionId: optionalText(body.provider_subscription_id),
+    planName: optionalText(body.plan_name),
+    mrrCents: body.mrr ?? body.mrr_cents ?? 0,
+    currency: cleanCurrency(body.currency, "body/currency"),
+    tenureDays: body.tenure_days ?? null,
+    cancelReason,
+    cancelReasonText: reasonText(cancelReason, body.cancel_reason_text, "body/cancel_reason_text"),
+  };
 }
 
 export function serializeChurnEvent(event: ChurnEventRecord): ChurnEvent {

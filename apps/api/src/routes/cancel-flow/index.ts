@@ -3,12 +3,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { ERROR_CODES } from "@windback/protocol";
 import type { FastifyRequest } from "fastify";
-import {
-  cleanCurrency,
-  DEDUPE_WINDOW_MS,
-  optionalText,
-  reasonText,
-} from "../../lib/churn-events.js";
+import { customerFieldsOf, DEDUPE_WINDOW_MS } from "../../lib/churn-events.js";
 import { toIso } from "../../lib/clock.js";
 import { requireEmail } from "../../lib/email.js";
 import { AppError, badRequest, notFound } from "../../lib/errors.js";
@@ -80,33 +75,17 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const projectId = keyProjectId(request);
       const body = request.body;
-      const customerEmail = requireEmail(body.customer_email, "body/customer_email");
-      const cancelReason = requireCancelReason(body.cancel_reason, "body/cancel_reason");
-      const cancelReasonText = reasonText(
-        cancelReason,
-        body.cancel_reason_text,
-        "body/cancel_reason_text",
+      const fields = customerFieldsOf(
+        body,
+        requireCancelReason(body.cancel_reason, "body/cancel_reason"),
       );
-      if (body.mrr !== undefined && body.mrr_cents !== undefined && body.mrr !== body.mrr_cents) {
-        throw badRequest("body/mrr and body/mrr_cents disagree; send one of them (integer cents)");
-      }
-      const currency = cleanCurrency(body.currency, "body/currency");
       const now = app.clock.now();
-      const offer = await app.repos.offers.findEnabledByReason(projectId, cancelReason);
+      const offer = await app.repos.offers.findEnabledByReason(projectId, fields.cancelReason);
       const { event, deduplicated } = await app.repos.churnEvents.submit(
         projectId,
         {
           id: randomUUID(),
-          customerEmail,
-          customerName: optionalText(body.customer_name),
-          provider: optionalText(body.provider) ?? "custom",
-          providerSubscriptionId: optionalText(body.provider_subscription_id),
-          planName: optionalText(body.plan_name),
-          mrrCents: body.mrr ?? body.mrr_cents ?? 0,
-          currency,
-          tenureDays: body.tenure_days ?? null,
-          cancelReason,
-          cancelReasonText,
+          ...fields,
           offerType: offer?.offerType ?? null,
         },
         toIso(now),

@@ -2,14 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { CHURN_STATUSES, ERROR_CODES } from "@windback/protocol";
-import {
-  cleanCurrency,
-  optionalText,
-  reasonText,
-  serializeChurnEvent,
-} from "../../lib/churn-events.js";
+import { customerFieldsOf, serializeChurnEvent } from "../../lib/churn-events.js";
 import { toIso } from "../../lib/clock.js";
-import { requireEmail } from "../../lib/email.js";
 import { badRequest, notFound } from "../../lib/errors.js";
 import { requireCancelReason } from "../../lib/offers.js";
 import {
@@ -64,38 +58,21 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
     },
     async (request, reply) => {
       const body = request.body;
-      const customerEmail = requireEmail(body.customer_email, "body/customer_email");
       if (body.mrr === undefined && body.mrr_cents === undefined) {
         throw badRequest("body/mrr (or body/mrr_cents) is required: monthly revenue in cents");
       }
-      if (body.mrr !== undefined && body.mrr_cents !== undefined && body.mrr !== body.mrr_cents) {
-        throw badRequest("body/mrr and body/mrr_cents disagree; send one of them (integer cents)");
-      }
-      const cancelReason =
+      const fields = customerFieldsOf(
+        body,
         body.cancel_reason === undefined
           ? null
-          : requireCancelReason(body.cancel_reason, "body/cancel_reason");
-      const cancelReasonText = reasonText(
-        cancelReason,
-        body.cancel_reason_text,
-        "body/cancel_reason_text",
+          : requireCancelReason(body.cancel_reason, "body/cancel_reason"),
       );
-      const currency = cleanCurrency(body.currency, "body/currency");
       const project = await resolveProject(app, request, slugParam(request));
       const event = await app.repos.churnEvents.create(
         project.id,
         {
           id: randomUUID(),
-          customerEmail,
-          customerName: optionalText(body.customer_name),
-          provider: optionalText(body.provider) ?? "custom",
-          providerSubscriptionId: optionalText(body.provider_subscription_id),
-          planName: optionalText(body.plan_name),
-          mrrCents: (body.mrr ?? body.mrr_cents) as number,
-          currency,
-          tenureDays: body.tenure_days ?? null,
-          cancelReason,
-          cancelReasonText,
+          ...fields,
           source: "api",
           status: "new",
           offerType: null,
