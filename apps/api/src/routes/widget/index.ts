@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export interface WidgetRoutesOptions {
@@ -20,11 +21,18 @@ interface ManifestEntry {
   hashedFile: string;
 }
 
-interface Asset {
+interface Encoded {
   body: Buffer;
+  /** Strong ETags differ per encoding, as RFC 9110 requires for different representations. */
   etag: string;
+}
+
+interface Asset extends Encoded {
   /** The 8 hex characters in `hashedFile`, e.g. `widget.1a2b3c4d.js`. */
   hash: string;
+  /** Compressed once at start-up, so the 12 KB gzip budget is what actually crosses the wire. */
+  br: Encoded;
+  gzip: Encoded;
 }
 
 interface Assets {
@@ -43,7 +51,36 @@ const LANG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 
 function asset(body: Buffer, hash: string): Asset {
   const digest = createHash("sha256").update(body).digest("base64url").slice(0, 22);
-  return { body, hash, etag: `"${digest}"` };
+  return {
+    body,
+    hash,
+    etag: `"${digest}"`,
+    br: {
+      body: brotliCompressSync(body, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+      etag: `"${digest}-br"`,
+    },
+    gzip: { body: gzipSync(body, { level: 9 }), etag: `"${digest}-gz"` },
+  };
+}
+
+/** The best encoding the client accepts (q > 0): br, then gzip, then none. */
+function pickEncoding(request: FastifyRequest): "br" | "gzip" | null {
+  const accepted = new Map<string, number>();
+  for (const part of (request.headers["accept-encoding"] ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (!name) continue;
+    const q = params.map((p) => p.trim().match(/^q=([0-9.]+)$/)?.[1]).find(Boolean);
+    accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const ok = (name: string) => (accepted.get(name) ?? accepted.get("*") ?? 0) > 0;
+  if (ok("br")) return "br";
+  if (ok("gzip")) return "gzip";
+  return null;
 }
 
 /** Reads the build once, at registration; throws with the reason when it is missing or partial. */
@@ -86,14 +123,18 @@ function send(
   type: string,
   cache: string,
 ) {
+  const encoding = pickEncoding(request);
+  const chosen = encoding ? file[encoding] : file;
   reply
     .header("Content-Type", type)
     .header("Cache-Control", cache)
-    .header("ETag", file.etag)
+    .header("ETag", chosen.etag)
+    .header("Vary", "Accept-Encoding")
     .header("Access-Control-Allow-Origin", "*")
     .header("X-Content-Type-Options", "nosniff");
-  if (notModified(request, file.etag)) return reply.code(304).send();
-  return reply.send(file.body);
+  if (encoding) reply.header("Content-Encoding", encoding);
+  if (notModified(request, chosen.etag)) return reply.code(304).send();
+  return reply.send(chosen.body);
 }
 
 function notFound(reply: FastifyReply) {
