@@ -1,6 +1,7 @@
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import { ERROR_CODES } from "@windback/protocol";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import { hashApiKey, keyTypeOf, looksLikeApiKey } from "./auth/api-keys.js";
 import { createJwtService } from "./auth/jwt.js";
@@ -62,6 +63,15 @@ export const windbackApp = fp(
 
     // JSON only: a text/plain "simple request" must not slip past a CORS preflight.
     app.removeContentTypeParser(["text/plain"]);
+    // Many clients send `Content-Type: application/json` with no body on a bodiless POST
+    // (…/recovered); that is "no body", not a JSON syntax error. Poisoning is still refused.
+    const parseJson = app.getDefaultJsonParser("error", "error");
+    app.removeContentTypeParser("application/json");
+    app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+      const text = body.toString();
+      if (text.trim() === "") return done(null, undefined);
+      return parseJson(request, text, done);
+    });
 
     // Before the rate limiter and auth: a preflight carries no credentials and spends no budget.
     await app.register(corsPlugin, { prefix: API_PREFIX });
@@ -140,6 +150,16 @@ export async function buildServer(opts: AppOptions) {
     trustProxy: trustProxyOption(opts.config.trustProxy),
     // Keys and tokens are never in a URL the API defines; long URLs are just noise.
     routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any route runs get the same {error, code} shape.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      return (reply as FastifyReply).code(tooLong ? 414 : 400).send({
+        error: tooLong
+          ? "A path segment is longer than 200 characters"
+          : "The URL is not valid: check its percent-encoding",
+        code: ERROR_CODES.VALIDATION_FAILED,
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   await app.register(windbackApp, opts);

@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from "jose";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { JWT_AUDIENCE, JWT_ISSUER, JWT_LIFETIME_SECONDS } from "../src/auth/jwt.js";
 import {
   bearer,
@@ -103,6 +103,20 @@ describe("login", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().data.user.id).toBe(account.userId);
     expect((await me(res.json().data.token)).statusCode).toBe(200);
+  });
+
+  test("an unknown email still runs one argon2 verification (against a dummy hash)", async () => {
+    ctx = await buildTestApp();
+    const dummy = vi.spyOn(ctx.app.passwords, "verifyDummy");
+    const real = vi.spyOn(ctx.app.passwords, "verify");
+    const res = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { email: "nobody@example.com", password: "wrong password!" },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(dummy).toHaveBeenCalledTimes(1);
+    expect(real).not.toHaveBeenCalled();
   });
 
   test("unknown email and wrong password get the same status and body", async () => {

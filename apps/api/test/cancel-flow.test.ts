@@ -298,6 +298,39 @@ describe("accept-offer", () => {
       ...body,
     });
 
+  // Regression: a retried accept without event_id used to create a new event every time.
+  test("retrying without event_id accepts the same event once; no duplicate events or stats", async () => {
+    const submitted = await submit({
+      customer_email: "j@example.com",
+      cancel_reason: "too_expensive",
+    });
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const res = await accept({});
+      expect(res.statusCode).toBe(200);
+      ids.add(res.json().event_id);
+    }
+    expect([...ids]).toEqual([submitted.json().event_id]);
+    const list = await events();
+    expect(list.total).toBe(1);
+    expect(list.data[0].status).toBe("offer_accepted");
+    const stats = (await call(ctx, "GET", "/api/v1/stats", bearer(t.account.token))).json().data;
+    expect(stats.cancel_flow).toMatchObject({ submissions: 1, offers_accepted: 1 });
+  });
+
+  test("accepting after the event was marked lost is a 400, not a new event", async () => {
+    const submitted = await submit({
+      customer_email: "j@example.com",
+      cancel_reason: "too_expensive",
+    });
+    const id = submitted.json().event_id;
+    await call(ctx, "POST", `/api/v1/churn-events/${id}/lost`, bearer(t.account.token));
+    const res = await accept({});
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("INVALID_TRANSITION");
+    expect((await events()).total).toBe(1);
+  });
+
   test("by event_id: the event becomes offer_accepted", async () => {
     const id = (
       await submit({ customer_email: "j@example.com", cancel_reason: "too_expensive" })
@@ -476,18 +509,79 @@ describe("track", () => {
     expect(rows[1]).toMatchObject({ customerId: "cus_1", occurredAt: "2026-01-15T12:00:00.000Z" });
   });
 
-  const invalid: [string, Record<string, unknown>][] = [
-    ["no event", { customer_email: "o@example.com" }],
-    ["event and events", { event: "a", events: [{ event: "b" }] }],
-    ["101 events", { events: Array.from({ length: 101 }, () => ({ event: "x" })) }],
-    ["empty batch", { events: [] }],
-    ["properties not an object", { event: "a", properties: [1, 2] }],
-    ["bad occurred_at", { event: "a", occurred_at: "yesterday" }],
+  const deep = (levels: number) => JSON.parse(`${"[".repeat(levels)}${"]".repeat(levels)}`);
+  const invalid: [string, unknown, RegExp][] = [
+    ["no event", { customer_email: "o@example.com" }, /event must be a non-empty string/],
+    ["a blank event", { event: "   " }, /event must be a non-empty string/],
+    [
+      "properties not an object",
+      { event: "a", properties: [1, 2] },
+      /properties must be a JSON object/,
+    ],
+    [
+      "bad occurred_at",
+      { event: "a", occurred_at: "yesterday" },
+      /occurred_at must be an RFC 3339/,
+    ],
+    ["a leap second", { event: "a", occurred_at: "2026-01-01T23:59:60Z" }, /occurred_at/],
+    ["month 13", { event: "a", occurred_at: "2026-13-01T00:00:00Z" }, /occurred_at/],
+    ["properties 33 levels deep", { event: "a", properties: { a: deep(32) } }, /deeper than 32/],
+    // Sent as text: serialising it here would overflow the test's own stack.
+    [
+      "properties 5000 levels deep",
+      new String(`{"event":"a","properties":{"a":${"[".repeat(5000)}${"]".repeat(5000)}}}`),
+      /deeper than 32/,
+    ],
+    [
+      "properties over 8 KB",
+      { event: "a", properties: { a: "x".repeat(9000) } },
+      /exceed 8192 bytes/,
+    ],
+    ["a customer_email that is not a string", { event: "a", customer_email: 42 }, /customer_email/],
+    ["a JSON array", [1, 2, 3], /an event must be a JSON object/],
+    ["a JSON string", "hello", /an event must be a JSON object/],
+    ["an empty batch", { events: [] }, /^$/],
   ];
-  test.each(invalid)("%s → 400, nothing stored", async (_name, body) => {
-    const res = await call(ctx, "POST", "/api/v1/track", apiKey(t.pub), body);
-    expect(res.statusCode).toBe(400);
-    expect(await stored()).toEqual([]);
+  test.each(invalid)(
+    "%s → still 200 {status: ok} (§2.6), nothing stored, the problem in a header",
+    async (_name, body, why) => {
+      const res = await ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/track",
+        headers: { ...apiKey(t.pub), "content-type": "application/json" },
+        payload: body instanceof String ? body.toString() : JSON.stringify(body),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: "ok" });
+      expect(res.headers["x-windback-track-accepted"]).toBe("0");
+      expect(res.headers["x-windback-track-error"] ?? "").toMatch(why);
+      expect(await stored()).toEqual([]);
+    },
+  );
+
+  test("a batch keeps its valid events and reports the others", async () => {
+    const res = await call(ctx, "POST", "/api/v1/track", apiKey(t.pub), {
+      events: [
+        { event: "ok_1" },
+        { event: 7 },
+        { event: "ok_2", occurred_at: "nope" },
+        { event: "ok_3" },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["x-windback-track-accepted"]).toBe("2");
+    expect(res.headers["x-windback-track-rejected"]).toBe("2");
+    expect(res.headers["x-windback-track-error"]).toMatch(/^events\[1\]: event must be/);
+    expect((await stored()).map((r) => r.event)).toEqual(["ok_3", "ok_1"]);
+  });
+
+  test("a batch over 100 events stores the first 100 and rejects the rest", async () => {
+    const res = await call(ctx, "POST", "/api/v1/track", apiKey(t.pub), {
+      events: Array.from({ length: 101 }, (_, i) => ({ event: `e${i}` })),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["x-windback-track-rejected"]).toBe("1");
+    expect(await stored()).toHaveLength(100);
   });
 
   test("100 events in one batch are accepted", async () => {

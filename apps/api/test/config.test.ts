@@ -117,16 +117,21 @@ describe("password hashing", () => {
     const hasher = createPasswordHasher(PRODUCTION_PASSWORD_HASHING);
     const hash = await hasher.hash("the real password");
     await hasher.verifyDummy("warm up the dummy hash");
-    const time = async (fn: () => Promise<unknown>) => {
+    const once = async (fn: () => Promise<unknown>) => {
       const start = performance.now();
-      for (let i = 0; i < 5; i++) await fn();
+      await fn();
       return performance.now() - start;
     };
-    const wrongPassword = await time(() => hasher.verify(hash, "a wrong password"));
-    const unknownEmail = await time(() => hasher.verifyDummy("a wrong password"));
-    // Compared as a ratio in one run: without the dummy verify the unknown-email path is ~100x faster.
-    const ratio = unknownEmail / wrongPassword;
-    expect(ratio).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    // Interleaved rounds and medians: a busy neighbour (a parallel test file) skews both alike.
+    const ratios: number[] = [];
+    for (let round = 0; round < 9; round++) {
+      const wrongPassword = await once(() => hasher.verify(hash, "a wrong password"));
+      const unknownEmail = await once(() => hasher.verifyDummy("a wrong password"));
+      ratios.push(unknownEmail / wrongPassword);
+    }
+    const median = ratios.sort((a, b) => a - b)[4] as number;
+    // Without the dummy verification the unknown-email path is ~100x faster (ratio ~0.01).
+    expect(median).toBeGreaterThan(0.4);
+    expect(median).toBeLessThan(2.5);
   });
 });

@@ -217,3 +217,85 @@ describe("logging", () => {
     }
   });
 });
+
+describe("router and parser edge cases keep the error contract", () => {
+  test("a malformed percent-encoding → 400 JSON, an over-long path segment → 414 JSON", async () => {
+    ctx = await buildTestApp();
+    const { token } = await registerAccount(ctx);
+    const bad = await ctx.app.inject({ url: "/api/v1/churn-events/%ZZ", headers: bearer(token) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({
+      error: expect.stringMatching(/percent-encoding/),
+      code: "VALIDATION_FAILED",
+    });
+    const long = await ctx.app.inject({
+      url: `/api/v1/projects/${"a".repeat(300)}`,
+      headers: bearer(token),
+    });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toEqual({ error: expect.any(String), code: "VALIDATION_FAILED" });
+  });
+
+  test("Content-Type: application/json with no body is 'no body' on a bodiless POST", async () => {
+    ctx = await buildTestApp();
+    const { token } = await registerAccount(ctx);
+    const created = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/churn-events",
+      headers: bearer(token),
+      payload: { customer_email: "c@example.com", mrr: 100 },
+    });
+    const res = await ctx.app.inject({
+      method: "POST",
+      url: `/api/v1/churn-events/${created.json().data.id}/recovered`,
+      headers: { ...bearer(token), "content-type": "application/json" },
+      payload: "",
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.status).toBe("recovered");
+    // A route that needs a body still says so, by name.
+    const login = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: "  ",
+    });
+    expect(login.statusCode).toBe(400);
+    expect(login.json()).toEqual({ error: "body must be object", code: "VALIDATION_FAILED" });
+  });
+
+  test.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])(
+    "a cancel reason named %s (an Object.prototype member) is a 400, never a 500",
+    async (reason) => {
+      ctx = await buildTestApp();
+      const { token } = await registerAccount(ctx);
+      const pub = (await createKey(ctx, token, "public")).key;
+      const offers = await ctx.app.inject({
+        url: `/api/v1/cancel-flow/offers?reason=${reason}`,
+        headers: { "x-api-key": pub },
+      });
+      const submit = await ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/cancel-flow/submit",
+        headers: { "x-api-key": pub },
+        payload: { customer_email: "c@example.com", cancel_reason: reason },
+      });
+      const put = await ctx.app.inject({
+        method: "PUT",
+        url: `/api/v1/retention-offers/${reason}`,
+        headers: bearer(token),
+        payload: { offer_type: "pause", title: "t", cta_button_text: "c", pause_days: 30 },
+      });
+      const create = await ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/churn-events",
+        headers: bearer(token),
+        payload: { customer_email: "c@example.com", mrr: 1, cancel_reason: reason },
+      });
+      for (const res of [offers, submit, put, create]) {
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().code).toBe("VALIDATION_FAILED");
+      }
+    },
+  );
+});

@@ -99,6 +99,29 @@ describe("auth limit", () => {
   });
 });
 
+describe("auth limit over IPv6", () => {
+  test("addresses of one /64 share the budget; another /64 has its own", async () => {
+    ctx = await buildTestApp({
+      rateLimits: {
+        general: { max: 1000, windowMs: 60_000 },
+        auth: { max: 3, windowMs: 60_000 },
+        cancelFlow: { max: 10, windowMs: 15_000 },
+      },
+    });
+    const login = (ip: string) =>
+      ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { email: "x@example.com", password: "whatever1" },
+        remoteAddress: ip,
+      });
+    const statuses = [];
+    for (let i = 1; i <= 5; i++) statuses.push((await login(`2001:db8:0:1::${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect((await login("2001:db8:0:2::1")).statusCode).toBe(401);
+  });
+});
+
 async function registerAccountFrom(ip: string): Promise<string> {
   const res = await ctx.app.inject({
     method: "POST",

@@ -60,7 +60,10 @@ export const CANCEL_REASON_ALIASES: Readonly<Record<string, CancelReason>> = {
 /** Returns the canonical reason id for an id or alias, or null when unknown. */
 export function normalizeCancelReason(value: string): CancelReason | null {
   if ((CANCEL_REASONS as readonly string[]).includes(value)) return value as CancelReason;
-  return CANCEL_REASON_ALIASES[value] ?? null;
+  // Own properties only: "constructor" or "__proto__" must not come back from the prototype.
+  return Object.hasOwn(CANCEL_REASON_ALIASES, value)
+    ? (CANCEL_REASON_ALIASES[value] ?? null)
+    : null;
 }
 
 export const OFFER_TYPES = [

@@ -244,8 +244,9 @@ export interface ChurnEventsRepository {
     dedupeSince: string,
   ): Promise<{ event: ChurnEventRecord; deduplicated: boolean }>;
   /**
-   * Marks an offer accepted: the event `eventId` (when given), else the customer's latest `new`
-   * event since `since`, else a new cancel-flow event built from `fallback`. One transaction.
+   * Marks an offer accepted: the event `eventId` (when given), else the customer's latest event
+   * since `since` (accepting again is a no-op), else a new cancel-flow event built from
+   * `fallback`. One transaction.
    */
   acceptOffer(
     projectId: string,

@@ -126,11 +126,6 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const latestOfCustomer = db.prepare<[string, string, string], ChurnEventRow>(
     CHURN_EVENT_SQL.latestOfCustomer,
   );
-  const latestNewOfCustomer = db.prepare<[string, string, string], ChurnEventRow>(
-    `SELECT * FROM churn_events
-     WHERE project_id = ? AND customer_email = ? AND created_at >= ? AND status = 'new'
-     ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-  );
   // A second submission in the same flow (the customer went back and picked another reason).
   const resubmit = db.prepare<
     [CancelReason | null, string | null, OfferType | null, number, string, string]
@@ -210,7 +205,9 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         row = byId.get(target.eventId, projectId);
         if (!row) return { ok: false, reason: "not_found" } as const;
       } else {
-        row = latestNewOfCustomer.get(projectId, target.customerEmail, target.since);
+        // Whatever its status: a retried accept must find the event it already accepted
+        // instead of creating another one.
+        row = latestOfCustomer.get(projectId, target.customerEmail, target.since);
       }
       if (!row) return { ok: true, event: insertEvent(projectId, fallback, now) } as const;
       if (FINAL.has(row.status)) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { ERROR_CODES } from "@windback/protocol";
@@ -26,7 +27,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const authLimit = createKeyedLimiter(
     app,
     app.config.rateLimits.auth,
-    (request) => `auth:${request.ip}`,
+    // IPv6 clients are keyed by their /64, like the general limiter: one host has many addresses.
+    (request) => `auth:${normalizeIP(request.ip, 64)}`,
   );
 
   app.post(

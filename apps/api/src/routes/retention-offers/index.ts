@@ -5,7 +5,7 @@ import { toIso } from "../../lib/clock.js";
 import { notFound } from "../../lib/errors.js";
 import { parseOffer, requireCancelReason, serializeOffer } from "../../lib/offers.js";
 import { OfferBody, ReasonInput, RetentionOffer } from "../../schemas/cancel-flow.js";
-import { authErrors, dataOf, Slug } from "../../schemas/common.js";
+import { authErrors, dataOf, listOf, Pagination, Slug } from "../../schemas/common.js";
 import { resolveProject, slugParam } from "../projects/resolve.js";
 
 export interface RetentionOffersRoutesOptions {
@@ -33,13 +33,21 @@ export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
         tags,
         summary: "The project's retention offers, one per cancel reason at most",
         ...(params && { params }),
-        response: { 200: dataOf(Type.Array(RetentionOffer)), ...authErrors },
+        querystring: Type.Partial(Pagination),
+        response: { 200: listOf(RetentionOffer), ...authErrors },
       },
     },
     async (request) => {
       const project = await resolveProject(app, request, slugParam(request));
+      const { limit = 20, offset = 0 } = request.query;
+      // At most one offer per reason (eight), so the page is cut in memory.
       const offers = await app.repos.offers.listByProject(project.id);
-      return { data: offers.map(serializeOffer) };
+      return {
+        data: offers.slice(offset, offset + limit).map(serializeOffer),
+        total: offers.length,
+        limit,
+        offset,
+      };
     },
   );
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { type Static, Type } from "@sinclair/typebox";
+import { Type } from "@sinclair/typebox";
 import { toIso } from "../../lib/clock.js";
 import { normalizeEmail } from "../../lib/email.js";
 import { badRequest } from "../../lib/errors.js";
@@ -7,54 +7,94 @@ import { principalOf } from "../../plugins/auth.js";
 import type { NewTrackEvent } from "../../repositories/types.js";
 import { authErrors, ErrorResponse } from "../../schemas/common.js";
 
-/** The most events one request may carry. */
+/** The most events one request may carry; the rest of a longer batch is rejected. */
 export const TRACK_BATCH_MAX = 100;
+/** Limits on `properties`, so one event cannot be a storage or CPU problem. */
+export const TRACK_PROPERTIES_MAX_BYTES = 8 * 1024;
+export const TRACK_PROPERTIES_MAX_DEPTH = 32;
 
-const eventFields = {
-  customer_email: Type.Optional(Type.String({ maxLength: 254 })),
-  customer_id: Type.Optional(Type.String({ maxLength: 200 })),
-  properties: Type.Optional(
-    Type.Object({}, { additionalProperties: true, description: "Any JSON object" }),
-  ),
-  occurred_at: Type.Optional(
-    Type.String({ format: "date-time", description: "RFC 3339; defaults to now" }),
-  ),
-};
-const EventName = Type.String({ minLength: 1, maxLength: 200 });
-const TrackEvent = Type.Object(
-  { event: EventName, ...eventFields },
-  { additionalProperties: false },
-);
+const EVENT_MAX_LENGTH = 200;
+const EARLIEST = Date.parse("1970-01-01T00:00:00Z");
+const LATEST = Date.parse("9999-12-31T23:59:59Z");
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
-/**
- * One schema for both shapes (a single event or `{events:[…]}`): an anyOf with
- * `removeAdditional` would strip one shape's fields while trying the other.
- */
-const TrackBody = Type.Object(
-  {
-    event: Type.Optional(EventName),
-    ...eventFields,
-    events: Type.Optional(Type.Array(TrackEvent, { minItems: 1, maxItems: TRACK_BATCH_MAX })),
-  },
-  { additionalProperties: false },
-);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
-type TrackEventInput = Static<typeof TrackEvent>;
+/** Depth of a parsed JSON value, walked without recursion so hostile nesting cannot blow the stack. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
-function toNewEvent(input: TrackEventInput, now: string): NewTrackEvent {
-  const email = input.customer_email?.trim();
-  const customerId = input.customer_id?.trim();
+type Parsed = { ok: true; event: NewTrackEvent } | { ok: false; error: string };
+
+/** One event, validated and normalised; an invalid one is reported, never stored. */
+function parseEvent(input: unknown, now: string): Parsed {
+  const fail = (error: string): Parsed => ({ ok: false, error });
+  if (!isPlainObject(input)) return fail("an event must be a JSON object");
+  const { event, customer_email, customer_id, properties, occurred_at } = input;
+  if (typeof event !== "string" || event.trim() === "" || event.length > EVENT_MAX_LENGTH) {
+    return fail(`event must be a non-empty string of at most ${EVENT_MAX_LENGTH} characters`);
+  }
+  if (
+    customer_email !== undefined &&
+    (typeof customer_email !== "string" || customer_email.length > 254)
+  ) {
+    return fail("customer_email must be a string of at most 254 characters");
+  }
+  if (customer_id !== undefined && (typeof customer_id !== "string" || customer_id.length > 200)) {
+    return fail("customer_id must be a string of at most 200 characters");
+  }
+  let serialized: string | null = null;
+  if (properties !== undefined) {
+    if (!isPlainObject(properties)) return fail("properties must be a JSON object");
+    if (depthExceeds(properties, TRACK_PROPERTIES_MAX_DEPTH)) {
+      return fail(`properties nest deeper than ${TRACK_PROPERTIES_MAX_DEPTH} levels`);
+    }
+    serialized = JSON.stringify(properties);
+    if (Buffer.byteLength(serialized) > TRACK_PROPERTIES_MAX_BYTES) {
+      return fail(`properties exceed ${TRACK_PROPERTIES_MAX_BYTES} bytes`);
+    }
+  }
+  let occurredAt = now;
+  if (occurred_at !== undefined) {
+    const ms =
+      typeof occurred_at === "string" && RFC3339.test(occurred_at)
+        ? Date.parse(occurred_at)
+        : Number.NaN;
+    // Date.parse refuses what toISOString cannot print (a leap second, month 13): both are 400s.
+    if (!Number.isFinite(ms) || ms < EARLIEST || ms > LATEST) {
+      return fail("occurred_at must be an RFC 3339 date-time, e.g. 2026-01-15T10:00:00Z");
+    }
+    occurredAt = toIso(ms);
+  }
+  const email = typeof customer_email === "string" ? customer_email.trim() : "";
+  const id = typeof customer_id === "string" ? customer_id.trim() : "";
   return {
-    customerEmail: email ? normalizeEmail(email) : null,
-    customerId: customerId ? customerId : null,
-    event: input.event,
-    properties: input.properties === undefined ? null : JSON.stringify(input.properties),
-    // Stored as UTC like every other timestamp.
-    occurredAt: input.occurred_at ? new Date(input.occurred_at).toISOString() : now,
+    ok: true,
+    event: {
+      customerEmail: email ? normalizeEmail(email) : null,
+      customerId: id || null,
+      event: event.trim(),
+      properties: serialized,
+      occurredAt,
+    },
   };
 }
 
-/** `POST /track`: product events from the widget or a merchant's server, stored per project. */
+/**
+ * `POST /track`: product events from the widget or a merchant's server. Tracking must never
+ * break a caller (DESIGN §2.6: always 200 once authenticated), so invalid events are skipped,
+ * not fatal: the body stays `{"status":"ok"}` and the counts and first problem are reported in
+ * `X-Windback-Track-Accepted`, `X-Windback-Track-Rejected` and `X-Windback-Track-Error`.
+ */
 export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/track",
@@ -63,8 +103,21 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: ["public", "secret"], cancelFlow: { keyLimit: false } },
       schema: {
         tags: ["cancel flow"],
-        summary: `Record one event, or {events:[…]} with at most ${TRACK_BATCH_MAX}`,
-        body: TrackBody,
+        summary: `Record one event, or {events:[…]} with at most ${TRACK_BATCH_MAX}; always 200 once authenticated`,
+        description:
+          "Invalid events are skipped, not stored; X-Windback-Track-Accepted/-Rejected count them and X-Windback-Track-Error names the first problem.",
+        // Any JSON is let through to the per-event checks; the shapes are documented here.
+        body: Type.Unknown({
+          description: `One event {event, customer_email?, customer_id?, properties?, occurred_at?} or {events: [...]} with at most ${TRACK_BATCH_MAX}; each event is checked on its own`,
+          examples: [
+            {
+              event: "cancel_page_viewed",
+              customer_email: "ada@example.com",
+              properties: { plan: "pro" },
+            },
+            { events: [{ event: "a" }, { event: "b", occurred_at: "2026-01-15T10:00:00Z" }] },
+          ],
+        }),
         response: {
           200: Type.Object({ status: Type.Literal("ok") }),
           ...authErrors,
@@ -72,28 +125,30 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
       if (principal.kind !== "key") throw badRequest("Use an API key");
-      const { events, ...single } = request.body;
-      if (events !== undefined && single.event !== undefined) {
-        throw badRequest("Send either one event (body/event) or body/events, not both");
-      }
-      let inputs: TrackEventInput[];
-      if (events !== undefined) {
-        inputs = events;
-      } else {
-        const { event, ...rest } = single;
-        if (event === undefined) throw badRequest("body/event is required (or body/events)");
-        inputs = [{ event, ...rest }];
-      }
+      const body: unknown = request.body;
+      const batch =
+        isPlainObject(body) && Array.isArray(body.events) ? (body.events as unknown[]) : [body];
       const now = toIso(app.clock.now());
-      await app.repos.trackEvents.insertMany(
-        principal.projectId,
-        principal.keyId,
-        inputs.map((input) => toNewEvent(input, now)),
-        now,
-      );
+      const accepted: NewTrackEvent[] = [];
+      const errors: string[] = [];
+      batch.forEach((input, index) => {
+        if (index >= TRACK_BATCH_MAX) {
+          errors.push(`at most ${TRACK_BATCH_MAX} events per request`);
+          return;
+        }
+        const parsed = parseEvent(input, now);
+        if (parsed.ok) accepted.push(parsed.event);
+        else errors.push(batch.length > 1 ? `events[${index}]: ${parsed.error}` : parsed.error);
+      });
+      if (accepted.length > 0) {
+        await app.repos.trackEvents.insertMany(principal.projectId, principal.keyId, accepted, now);
+      }
+      reply.header("x-windback-track-accepted", accepted.length);
+      reply.header("x-windback-track-rejected", errors.length);
+      if (errors[0]) reply.header("x-windback-track-error", errors[0]);
       return { status: "ok" as const };
     },
   );
