@@ -6,13 +6,20 @@
 import type { CancelReason } from "@windback/protocol";
 import en from "./en.json";
 
-export type Strings = typeof en & {
-  dir: "ltr" | "rtl";
-  reasons: Record<CancelReason, string>;
-  detailsPrompt: Partial<Record<CancelReason, string>>;
-  discount1?: string;
-  extension1?: string;
-};
+export type Template = "discount" | "pause" | "extension" | "downgrade" | "unlock";
+
+/**
+ * A template, or its plural forms keyed by `Intl.PluralRules` category (`zero`, `one`, `two`,
+ * `few`, `many`, `other`) for the count in `{m}` or `{d}`; `other` is the fallback.
+ */
+export type Forms = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
+
+export type Strings = Omit<typeof en, Template> &
+  Record<Template, Forms> & {
+    dir: "ltr" | "rtl";
+    reasons: Record<CancelReason, string>;
+    detailsPrompt: Partial<Record<CancelReason, string>>;
+  };
 
 export const ENGLISH = en as Strings;
 
@@ -28,12 +35,12 @@ export function resolveLocale(...candidates: Array<string | null | undefined>): 
   return "en";
 }
 
-export type Template = "discount" | "pause" | "extension" | "downgrade" | "unlock";
-
-/** Fills `{name}` slots; a `<key>1` variant, when present, is used for a count of exactly one. */
+/** Fills `{name}` slots, first choosing the plural form for the count (`m` or `d`) in `t.lang`. */
 export function format(t: Strings, key: Template, values: Record<string, string | number>): string {
-  const one = (t as Record<string, unknown>)[`${key}1`];
-  const count = values.m ?? values.d;
-  const template = count === 1 && typeof one === "string" ? one : t[key];
+  const forms = t[key];
+  const template =
+    typeof forms === "string"
+      ? forms
+      : (forms[new Intl.PluralRules(t.lang).select(+(values.m ?? values.d ?? 0))] ?? forms.other);
   return template.replace(/\{(\w+)\}/g, (slot, name: string) => String(values[name] ?? slot));
 }
