@@ -40,7 +40,7 @@ export function renderFlow(view: FlowViewOptions): FlowView {
         state={session.state}
         dispatch={session.dispatch}
         strings={strings}
-        theme={dark ? (dark.matches ? "dark" : "light") : view.theme === "dark" ? "dark" : "light"}
+        theme={(dark ? dark.matches : view.theme === "dark") ? "dark" : "light"}
         position={view.position}
         mode={view.mode}
       />,
@@ -59,12 +59,23 @@ export function renderFlow(view: FlowViewOptions): FlowView {
     onChange: draw,
     onDone: view.onDone,
   });
+  // Escape closes the dialog wherever focus is, even after it fell out to <body>. Caught first
+  // (capture) and stopped, so the host page's own Escape handlers do not also fire.
+  const onEscape = (event: KeyboardEvent) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      session.dispatch({ type: "DISMISS" });
+    }
+  };
+  document.addEventListener("keydown", onEscape, true);
   dark?.addEventListener("change", draw);
   draw();
   return {
     session,
     focus,
     unmount() {
+      document.removeEventListener("keydown", onEscape, true);
       dark?.removeEventListener("change", draw);
       render(null, container);
     },

@@ -99,10 +99,9 @@ function install(): WindbackApi {
     if (!client) {
       console.error(`${LOG} no data-api-key or init({ apiKey })`);
       const error = flowError("NOT_CONFIGURED", "No public key");
+      // Failed, then left: the machine's own way to an `error` result.
       const state = reduce(initialState([]), { type: "FAIL", error });
-      return Promise.resolve(
-        finish(merged, resultOf({ ...state, step: "done", outcome: "error" })),
-      );
+      return Promise.resolve(finish(merged, resultOf(reduce(state, { type: "DISMISS" }))));
     }
     const opener = document.activeElement as HTMLElement | null;
     const theme = merged.theme ?? "light";

@@ -149,21 +149,63 @@ describe("offer", () => {
 });
 
 describe("error step", () => {
-  it("continuing ends with outcome error and the error attached", () => {
-    const done = reduce(AT.error(), { type: "CONTINUE_AFTER_ERROR" });
+  it("'Continue cancelling' (cancel anyway) ends with outcome error and the error attached", () => {
+    const done = reduce(AT.error(), { type: "CANCEL_ANYWAY" });
     expect(done.outcome).toBe("error");
     expect(resultOf(done).error).toEqual(ERR);
   });
 
-  it("cancel anyway from the error step still reports error", () => {
-    expect(reduce(AT.error(), { type: "CANCEL_ANYWAY" }).outcome).toBe("error");
+  it("closing the error screen (×, Escape, backdrop) still reports error", () => {
+    const done = reduce(AT.error(), { type: "DISMISS" });
+    expect(done).toMatchObject({ step: "done", outcome: "error" });
+    expect(resultOf(done)).toMatchObject({ outcome: "error", error: ERR });
+  });
+
+  it.each(["submitting", "accepting", "declining"] as const)(
+    "every way out after a failure while %s reports error",
+    (step) => {
+      const type = (
+        {
+          submitting: "SUBMIT_FAILED",
+          accepting: "ACCEPT_FAILED",
+          declining: "DECLINE_FAILED",
+        } as const
+      )[step];
+      const failed = reduce(AT[step](), { type, error: ERR });
+      for (const event of ["DISMISS", "CANCEL_ANYWAY"] as const) {
+        expect(reduce(failed, { type: event }).outcome, event).toBe("error");
+      }
+    },
+  );
+
+  it("remembers which call failed", () => {
+    expect(AT.error().failed).toBe("submitting");
+    expect(reduce(AT.accepting(), { type: "ACCEPT_FAILED", error: ERR }).failed).toBe("accepting");
+  });
+
+  it("a failed accept can be retried: back to accepting, error cleared, then saved", () => {
+    const failed = reduce(AT.accepting(), { type: "ACCEPT_FAILED", error: ERR });
+    const retrying = reduce(failed, { type: "RETRY" });
+    expect(retrying).toMatchObject({ step: "accepting", error: null, offer: OFFER });
+    expect(reduce(retrying, { type: "RETRY" })).toBe(retrying);
+    const saved = reduce(retrying, { type: "ACCEPT_OK" });
+    expect(resultOf(saved)).toMatchObject({ outcome: "saved", selectedOffer: OFFER });
+    expect(resultOf(saved).error).toBeUndefined();
+    const again = reduce(retrying, { type: "ACCEPT_FAILED", error: ERR });
+    expect(again).toMatchObject({ step: "error", failed: "accepting" });
+  });
+
+  it.each(["submitting", "declining"] as const)("a failure while %s offers no retry", (step) => {
+    const type = step === "submitting" ? "SUBMIT_FAILED" : "DECLINE_FAILED";
+    const failed = reduce(AT[step](), { type, error: ERR });
+    expect(reduce(failed, { type: "RETRY" })).toBe(failed);
   });
 });
 
 describe("leaving from any step", () => {
   const steps = Object.keys(AT) as Array<keyof typeof AT>;
 
-  it.each(steps)("dismiss from %s ends dismissed", (step) => {
+  it.each(steps.filter((s) => s !== "error"))("dismiss from %s ends dismissed", (step) => {
     expect(reduce(AT[step](), { type: "DISMISS" })).toMatchObject({
       step: "done",
       outcome: "dismissed",

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApiClient } from "../src/api-client";
 import type { FlowResult } from "../src/core/flow";
-import { renderFlow } from "../src/flow-view";
+import { type FlowView, renderFlow } from "../src/flow-view";
 import { ALL_STRINGS } from "../src/i18n/all";
 import { ENGLISH } from "../src/i18n/index";
 import type { ShowOptions } from "../src/options";
@@ -9,6 +9,7 @@ import { offerDetail } from "../src/views/app";
 import { fakeApi, key, OFFER, settle } from "./helpers";
 
 let container: HTMLElement;
+let mounted: FlowView | undefined;
 
 function open(routes: Parameters<typeof fakeApi>[0], options: ShowOptions = {}, locale = "en") {
   container = document.createElement("div");
@@ -25,6 +26,7 @@ function open(routes: Parameters<typeof fakeApi>[0], options: ShowOptions = {}, 
     mode: "modal",
     onDone,
   });
+  mounted = view;
   return { api, onDone, view };
 }
 
@@ -40,7 +42,12 @@ const button = (label: string) => {
 };
 const choose = (value: string) => $<HTMLInputElement>(`input[value="${value}"]`)?.click();
 
-afterEach(() => container?.remove());
+afterEach(() => {
+  // Unmounting also removes the view's document-level Escape listener.
+  mounted?.unmount();
+  mounted = undefined;
+  container?.remove();
+});
 
 const submitOk = (offer: unknown) => () => ({
   status: 200,
@@ -77,6 +84,53 @@ describe("dialog", () => {
     const { onDone } = open({});
     key($('[role="dialog"]') as HTMLElement, "Escape");
     expect(onDone).toHaveBeenCalledWith(expect.objectContaining({ outcome: "dismissed" }));
+  });
+
+  it("Escape still closes after a click on plain text moved focus to the dialog itself", () => {
+    const { onDone } = open({});
+    const dialog = $('[role="dialog"]') as HTMLElement;
+    // tabIndex -1: a click on non-focusable text focuses the dialog instead of <body>.
+    expect(dialog.getAttribute("tabindex")).toBe("-1");
+    dialog.focus();
+    expect(document.activeElement).toBe(dialog);
+    const event = key(dialog, "Escape");
+    expect(event.defaultPrevented).toBe(true);
+    expect(onDone).toHaveBeenCalledWith(expect.objectContaining({ outcome: "dismissed" }));
+  });
+
+  it("Escape still closes when focus has fallen out to <body>, and the host does not see it", () => {
+    const { onDone } = open({});
+    const host = vi.fn();
+    document.addEventListener("keydown", host);
+    try {
+      (document.activeElement as HTMLElement | null)?.blur();
+      expect(document.activeElement).toBe(document.body);
+      key(document.body, "Escape");
+      expect(onDone).toHaveBeenCalledTimes(1);
+      expect(onDone).toHaveBeenCalledWith(expect.objectContaining({ outcome: "dismissed" }));
+      expect(host).not.toHaveBeenCalled();
+    } finally {
+      document.removeEventListener("keydown", host);
+    }
+  });
+
+  it("stops listening for Escape once unmounted", () => {
+    const { onDone, view } = open({});
+    view.unmount();
+    const host = vi.fn();
+    document.addEventListener("keydown", host);
+    key(document.body, "Escape");
+    document.removeEventListener("keydown", host);
+    expect(host).toHaveBeenCalledTimes(1);
+    expect(onDone).not.toHaveBeenCalled();
+  });
+
+  it("Tab from the focused dialog container stays inside the dialog", () => {
+    open({});
+    const dialog = $('[role="dialog"]') as HTMLElement;
+    dialog.focus();
+    expect(key(dialog, "Tab", true).defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe($(".wb-close"));
   });
 
   it("traps Tab and Shift+Tab inside the dialog", () => {
@@ -197,6 +251,89 @@ describe("flow", () => {
     expect(onDone).toHaveBeenCalledWith(
       expect.objectContaining({ outcome: "error", error: expect.any(Object) }),
     );
+  });
+
+  it.each([
+    ["×", () => $<HTMLButtonElement>(".wb-close")?.click()],
+    ["Escape", () => key($('[role="dialog"]') as HTMLElement, "Escape")],
+    ["the backdrop", () => $(".wb-backdrop")?.click()],
+  ])("closing the error screen with %s still resolves error", async (_how, close) => {
+    const { onDone } = open({ "/api/v1/cancel-flow/submit": () => "network" });
+    choose("too_expensive");
+    button("Continue").click();
+    await settle();
+    expect($(".wb-title")?.textContent).toBe(ENGLISH.errorTitle);
+    close();
+    expect(onDone).toHaveBeenCalledWith(
+      expect.objectContaining({
+        outcome: "error",
+        error: expect.objectContaining({ code: "NETWORK_ERROR" }),
+      }),
+    );
+  });
+
+  it("a failed 'Claim offer' offers Try again, which re-sends the accept and can save", async () => {
+    let accepts = 0;
+    const { api, onDone } = open({
+      "/api/v1/cancel-flow/submit": submitOk(OFFER),
+      "/api/v1/cancel-flow/accept-offer": () =>
+        ++accepts === 1
+          ? { status: 500, body: { error: "oops", code: "INTERNAL_ERROR" } }
+          : { status: 200, body: { success: true } },
+    });
+    choose("too_expensive");
+    button("Continue").click();
+    await settle();
+    button(OFFER.cta_button_text).click();
+    await settle();
+    expect($(".wb-title")?.textContent).toBe(ENGLISH.acceptErrorTitle);
+    expect(document.activeElement).toBe($(".wb-title"));
+    expect($('[role="alert"]')?.textContent).toBe(ENGLISH.acceptErrorBody);
+    expect(container.textContent).not.toContain(ENGLISH.errorBody);
+    expect(button(ENGLISH.retry).className).toContain("wb-primary");
+    expect(button(ENGLISH.continueCancelling).className).toContain("wb-secondary");
+    expect(onDone).not.toHaveBeenCalled();
+    button(ENGLISH.retry).click();
+    // Back on the offer, its button busy while the accept is re-sent.
+    expect($(".wb-title")?.textContent).toBe(OFFER.title);
+    expect(button(ENGLISH.sending).getAttribute("aria-busy")).toBe("true");
+    await settle();
+    expect(api.calls("/api/v1/cancel-flow/accept-offer")).toHaveLength(2);
+    expect(onDone).toHaveBeenCalledWith(
+      expect.objectContaining({ outcome: "saved", selectedOffer: OFFER, eventId: "evt_1" }),
+    );
+    expect(onDone.mock.calls[0]?.[0].error).toBeUndefined();
+  });
+
+  it("a failed 'Claim offer' can still end in Continue cancelling → outcome error", async () => {
+    const { onDone } = open({
+      "/api/v1/cancel-flow/submit": submitOk(OFFER),
+      "/api/v1/cancel-flow/accept-offer": () => ({
+        status: 500,
+        body: { error: "oops", code: "INTERNAL_ERROR" },
+      }),
+    });
+    choose("too_expensive");
+    button("Continue").click();
+    await settle();
+    button(OFFER.cta_button_text).click();
+    await settle();
+    button(ENGLISH.continueCancelling).click();
+    expect(onDone).toHaveBeenCalledWith(
+      expect.objectContaining({
+        outcome: "error",
+        error: { code: "INTERNAL_ERROR", message: "oops", status: 500 },
+      }),
+    );
+  });
+
+  it("the generic error screen offers no retry", async () => {
+    open({ "/api/v1/cancel-flow/submit": () => "network" });
+    choose("too_expensive");
+    button("Continue").click();
+    await settle();
+    expect($$("button").map((b) => b.textContent)).not.toContain(ENGLISH.retry);
+    expect(button(ENGLISH.continueCancelling).className).toContain("wb-primary");
   });
 
   it("skip and cancel ends cancelled without waiting for the API", () => {

@@ -51,6 +51,8 @@ export interface FlowState {
   offer: PublicOffer | null;
   eventId: string | null;
   error: FlowError | null;
+  /** The step whose API call failed, while on the error step (`accepting` can be retried). */
+  failed: StepName | null;
   outcome: Outcome | null;
 }
 
@@ -69,7 +71,7 @@ export type FlowEvent =
   | { type: "DECLINE_FAILED"; error: FlowError }
   | { type: "CONFIRM" }
   | { type: "CANCEL_ANYWAY" }
-  | { type: "CONTINUE_AFTER_ERROR" }
+  | { type: "RETRY" }
   | { type: "DISMISS" }
   | { type: "FAIL"; error: FlowError };
 
@@ -86,6 +88,7 @@ export function initialState(reasons: readonly ReasonOption[]): FlowState {
     offer: null,
     eventId: null,
     error: null,
+    failed: null,
     outcome: null,
   };
 }
@@ -99,7 +102,7 @@ function finish(state: FlowState, outcome: Outcome): FlowState {
 }
 
 function fail(state: FlowState, error: FlowError): FlowState {
-  return { ...state, step: "error", error };
+  return { ...state, step: "error", error, failed: state.step };
 }
 
 function submitOrAsk(state: FlowState): FlowState {
@@ -121,10 +124,13 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
   // Leaving is always possible: these apply to every step that is not final.
   switch (event.type) {
     case "DISMISS":
-      return finish(state, "dismissed");
     case "CANCEL_ANYWAY":
-      // From the error step the API was never reached, so the host must still hear "error".
-      return finish(state, step === "error" ? "error" : "cancelled");
+      // From the error step Windback could not do its part, so the host must still hear "error":
+      // "Continue cancelling", ×, Escape and the backdrop all end there.
+      return finish(
+        state,
+        step === "error" ? "error" : event.type === "DISMISS" ? "dismissed" : "cancelled",
+      );
     case "FAIL":
       return fail(state, event.error);
   }
@@ -167,7 +173,10 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
       if (event.type === "CONFIRM") return finish(state, "cancelled");
       return state;
     case "error":
-      if (event.type === "CONTINUE_AFTER_ERROR") return finish(state, "error");
+      // A customer who chose to stay may try the offer again: back to its in-flight step.
+      if (event.type === "RETRY" && state.failed === "accepting") {
+        return { ...state, step: "accepting", error: null, failed: null };
+      }
       return state;
   }
 }

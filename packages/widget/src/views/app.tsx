@@ -20,7 +20,8 @@ export interface AppProps {
 }
 
 const TITLE_ID = "wb-title";
-const FOCUSABLE = "button,input,textarea,a[href],[tabindex]:not([tabindex='-1'])";
+/** The dialog's only tab stops (it renders no links and no positive tabindex). */
+const FOCUSABLE = "button,input,textarea";
 
 /** The screen to show: in-flight steps keep showing the screen whose button started them. */
 export function screenOf(state: FlowState): string {
@@ -35,20 +36,21 @@ export function screenOf(state: FlowState): string {
   }
 }
 
-/** Per offer type: the template and its values, or null when the type's fields are missing. */
+/** Per offer type: the template and its values, or nothing when the type's fields are missing. */
 const DETAILS: Record<
   string,
-  (o: PublicOffer) => [Template, Record<string, string | number>] | null
+  (o: PublicOffer) => 0 | "" | null | undefined | [Template, Record<string, string | number>]
 > = {
   discount: (o) =>
-    o.discount_percent
-      ? ["discount", { p: o.discount_percent, m: o.discount_duration_months ?? 1 }]
-      : null,
-  pause: (o) => (o.pause_days ? ["pause", { d: o.pause_days }] : null),
-  extension: (o) => (o.extension_days ? ["extension", { d: o.extension_days }] : null),
-  downgrade: (o) => (o.downgrade_plan ? ["downgrade", { plan: o.downgrade_plan }] : null),
+    o.discount_percent && [
+      "discount",
+      { p: o.discount_percent, m: o.discount_duration_months ?? 1 },
+    ],
+  pause: (o) => o.pause_days && ["pause", { d: o.pause_days }],
+  extension: (o) => o.extension_days && ["extension", { d: o.extension_days }],
+  downgrade: (o) => o.downgrade_plan && ["downgrade", { plan: o.downgrade_plan }],
   feature_unlock: (o) =>
-    o.feature_name ? ["unlock", { feature: o.feature_name, d: o.feature_unlock_days ?? 30 }] : null,
+    o.feature_name && ["unlock", { feature: o.feature_name, d: o.feature_unlock_days ?? 30 }],
 };
 
 /** The one-line summary of an offer's terms (e.g. "50% off for 3 months"), or null for `custom`. */
@@ -92,7 +94,7 @@ function Button({ kind, busy, busyLabel, onClick, children }: ButtonProps) {
     <button
       type="button"
       class={`wb-btn wb-${kind}`}
-      aria-busy={busy ? "true" : undefined}
+      aria-busy={busy || undefined}
       onClick={onClick}
     >
       {busy ? busyLabel : children}
@@ -257,15 +259,28 @@ function ConfirmScreen({ dispatch, strings: t }: AppProps) {
   );
 }
 
-function ErrorScreen({ dispatch, strings: t }: AppProps) {
+/**
+ * A failed "claim the offer" comes from a customer who chose to stay: it offers "Try again"
+ * first, and "Continue cancelling" only as the way out (outcome error, like every failure).
+ */
+function ErrorScreen({ state, dispatch, strings: t }: AppProps) {
+  const retry = state.failed === "accepting";
   return (
     <>
-      <Title>{t.errorTitle}</Title>
+      <Title>{retry ? t.acceptErrorTitle : t.errorTitle}</Title>
       <p class="wb-intro" role="alert">
-        {t.errorBody}
+        {retry ? t.acceptErrorBody : t.errorBody}
       </p>
       <div class="wb-actions">
-        <Button kind="primary" onClick={() => dispatch({ type: "CONTINUE_AFTER_ERROR" })}>
+        {retry && (
+          <Button kind="primary" onClick={() => dispatch({ type: "RETRY" })}>
+            {t.retry}
+          </Button>
+        )}
+        <Button
+          kind={retry ? "secondary" : "primary"}
+          onClick={() => dispatch({ type: "CANCEL_ANYWAY" })}
+        >
           {t.continueCancelling}
         </Button>
       </div>
@@ -286,14 +301,9 @@ export function App(props: AppProps) {
   const { state, dispatch, strings: t, theme, position, mode } = props;
   const Screen = SCREENS[screenOf(state)] ?? ReasonsScreen;
 
+  // Escape is handled on the document (flow-view.tsx), wherever focus is.
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      dispatch({ type: "DISMISS" });
-    } else if (event.key === "Tab") {
-      trapTab(event, event.currentTarget as HTMLElement);
-    }
+    if (event.key === "Tab") trapTab(event, event.currentTarget as HTMLElement);
   };
 
   return (
@@ -303,11 +313,14 @@ export function App(props: AppProps) {
         // biome-ignore lint/a11y/noStaticElementInteractions: the backdrop is decoration, not a control.
         <div class="wb-backdrop" onClick={() => dispatch({ type: "DISMISS" })} />
       )}
+      {/* tabIndex -1: a click on plain text focuses the dialog instead of <body>, so Tab stays
+          trapped; the trap leaves the dialog itself out of the cycle. */}
       <div
         class="wb-dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby={TITLE_ID}
+        tabIndex={-1}
         onKeyDown={onKeyDown}
       >
         <div class="wb-body">
