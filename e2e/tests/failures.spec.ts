@@ -8,6 +8,7 @@ import {
   churnEventsFor,
   expect,
   type FlowResult,
+  flowResult,
   loadDemo,
   openWidget,
   test,
@@ -193,4 +194,85 @@ test("a blocked widget.js leaves the plain link, and Acme's form cancels", async
   await page.getByRole("button", { name: "Confirm cancellation" }).click();
   await expect(page.getByRole("heading", { name: "Your subscription is cancelled" })).toBeVisible();
   expect(await churnEventsFor(email)).toEqual([]);
+});
+
+/**
+ * Makes the first `failures` accept-offer POSTs answer 500 (with CORS, so the widget reads it),
+ * and lets the later ones through to the API. Returns how many reached the route.
+ */
+async function failAcceptOffer(page: Page, failures: number) {
+  const seen = { posts: 0 };
+  await page.route("**/api/v1/cancel-flow/accept-offer", async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST") return route.continue();
+    seen.posts += 1;
+    if (seen.posts > failures) return route.continue();
+    return route.fulfill({
+      status: 500,
+      contentType: "application/json",
+      headers: { "access-control-allow-origin": (await request.headerValue("origin")) ?? "*" },
+      body: JSON.stringify({ error: "Internal error", code: "INTERNAL_ERROR" }),
+    });
+  });
+  return seen;
+}
+
+/** Every result the widget hands the page, caught before the demo page navigates away. */
+async function captureResults(page: Page): Promise<FlowResult[]> {
+  const results: FlowResult[] = [];
+  await page.exposeFunction("reportWindbackResult", (r: FlowResult) => results.push(r));
+  await page.evaluate(() => {
+    const api = window.Windback as { on(event: string, handler: (r: unknown) => void): void };
+    const report = (window as unknown as { reportWindbackResult(r: unknown): void })
+      .reportWindbackResult;
+    for (const event of ["submit", "dismiss", "offer_accepted"]) api.on(event, (r) => report(r));
+  });
+  return results;
+}
+
+async function claimOffer(page: Page) {
+  await openWidget(page);
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Claim 30% off" }).click();
+  await expect(page.getByRole("heading", { name: "We couldn't apply the offer" })).toBeVisible();
+  await expect(page.getByText("Please try again in a moment.")).toBeVisible();
+  // Not the generic copy that pushes a customer who chose to stay into cancelling.
+  await expect(page.getByText("you can still cancel your subscription")).toHaveCount(0);
+}
+
+test("a failed 'Claim offer' offers Try again, which saves the customer", async ({
+  page,
+  stack,
+  email,
+}) => {
+  const seen = await failAcceptOffer(page, 1);
+  await loadDemo(page, `${stack.demoUrl}/?email=${encodeURIComponent(email)}`);
+  await claimOffer(page);
+  await page.getByRole("button", { name: "Try again" }).click();
+  const result = await flowResult(page);
+  expect(result).toMatchObject({ outcome: "saved", selectedOffer: { offer_type: "discount" } });
+  expect(result.error).toBeUndefined();
+  expect(seen.posts).toBe(2);
+  const events = await churnEventsFor(email);
+  expect(events.map((e) => e.status)).toEqual(["offer_accepted"]);
+});
+
+test("a failed 'Claim offer' can still continue cancelling, with outcome error", async ({
+  page,
+  stack,
+  email,
+}) => {
+  await failAcceptOffer(page, Number.POSITIVE_INFINITY);
+  await loadDemo(page, `${stack.demoUrl}/?email=${encodeURIComponent(email)}`);
+  const results = await captureResults(page);
+  await claimOffer(page);
+  await page.getByRole("button", { name: "Continue cancelling" }).click();
+  await page.waitForURL(`${stack.demoUrl}/cancel`);
+  expect(results).toHaveLength(1);
+  expect(results[0]).toMatchObject({
+    outcome: "error",
+    error: { code: "INTERNAL_ERROR", status: 500 },
+  });
+  expect((await churnEventsFor(email)).map((e) => e.status)).not.toContain("offer_accepted");
 });

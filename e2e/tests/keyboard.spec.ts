@@ -79,3 +79,24 @@ test("keyboard only: open, choose with arrows, accept, focus trapped and restore
   const events = await churnEventsFor(email);
   expect(events.map((e) => e.status)).toEqual(["offer_accepted"]);
 });
+
+test("after a click on plain text in the dialog, Tab stays trapped and Escape still closes", async ({
+  page,
+  stack,
+  email,
+}) => {
+  await loadDemo(page, `${stack.demoUrl}/?email=${encodeURIComponent(email)}`);
+  await page.getByRole("link", { name: "Cancel subscription" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await settle(page);
+  // Non-focusable text: focus lands on the dialog itself, not on the page's <body>.
+  await page.getByText("Your answer helps us improve.").click();
+  expect(await focusOf(page)).toMatch(/^dialog:div:/);
+  await page.keyboard.press("Tab");
+  expect(await focusOf(page)).toMatch(/^dialog:(input|button):/);
+  await page.getByText("Your answer helps us improve.").click();
+  await page.keyboard.press("Escape");
+  expect((await flowResult(page)).outcome).toBe("dismissed");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  expect(await churnEventsFor(email)).toEqual([]);
+});
