@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { FlowEvent } from "../../packages/widget/src/core/flow.js";
 import {
   type ApiApp,
   type InjectResponse,
@@ -37,7 +38,7 @@ interface WidgetModules {
     customer: Record<string, unknown>;
     onChange(state: unknown): void;
     onDone(result: { outcome: string; error?: { code: string } }): void;
-  }): { dispatch(event: Record<string, unknown>): void; readonly state: { step: string } };
+  }): { dispatch(event: FlowEvent): void; readonly state: { step: string } };
 }
 
 async function loadWidget(): Promise<WidgetModules | null> {
@@ -114,21 +115,29 @@ async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, ke
   }
   // The whole flow: the customer picks a reason and submits; the 503 ends in outcome "error",
   // which tells the host page to go on with its own cancellation.
-  const outcome = await new Promise<{ outcome: string; error?: { code: string } }>((resolve) => {
-    const session = widget.createSession({
-      client,
-      reasons: [{ value: "too_expensive", label: "Too expensive", text: "none" }],
-      customer: { customerEmail: `x-${String(++counter).padStart(8, "0")}@faults.example` },
-      onChange: (state) => {
-        if ((state as { step: string }).step === "error") {
-          session.dispatch({ type: "CONTINUE_AFTER_ERROR" });
-        }
-      },
-      onDone: resolve,
-    });
-    session.dispatch({ type: "SELECT_REASON", reason: "too_expensive" });
-    session.dispatch({ type: "SUBMIT" });
-  });
+  const outcome = await new Promise<{ outcome: string; error?: { code: string } }>(
+    (resolve, reject) => {
+      // A flow that never finishes is the failure this checks for: fail fast instead of hanging.
+      const timer = setTimeout(() => reject(new Error("the widget flow never finished")), 10_000);
+      const session = widget.createSession({
+        client,
+        reasons: [{ value: "too_expensive", label: "Too expensive", text: "none" }],
+        customer: { customerEmail: `x-${String(++counter).padStart(8, "0")}@faults.example` },
+        onChange: (state) => {
+          if ((state as { step: string }).step === "error") {
+            // "Continue cancelling" on the error screen.
+            session.dispatch({ type: "CANCEL_ANYWAY" });
+          }
+        },
+        onDone: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+      });
+      session.dispatch({ type: "SELECT_REASON", reason: "too_expensive" });
+      session.dispatch({ type: "SUBMIT" });
+    },
+  );
   expect(outcome.outcome).toBe("error");
   expect(outcome.error?.code).toBe("SERVICE_UNAVAILABLE");
   tally.widgetFailOpen += 1;
