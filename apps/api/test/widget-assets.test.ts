@@ -69,3 +69,11 @@ describe("widget.js on the wire", () => {
     expect((await get("br", gz.headers.etag as string)).statusCode).toBe(200);
   });
 });
+
+test("the README's pinned snippet names the current build and its integrity", () => {
+  const { widget } = JSON.parse(readFileSync(join(distDir, "manifest.json"), "utf8"));
+  const readme = readFileSync(join(distDir, "../../../README.md"), "utf8");
+  // When the widget changes, copy the new values that `pnpm build` prints into the README.
+  expect(readme).toContain(`/${widget.hashedFile}"`);
+  expect(readme).toContain(`integrity="${widget.integrity}"`);
+});
