@@ -3,14 +3,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ERROR_CODES } from "@windback/protocol";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import fp from "fastify-plugin";
-import { hashApiKey, keyTypeOf, looksLikeApiKey } from "./auth/api-keys.js";
 import { createJwtService } from "./auth/jwt.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import type { AppConfig } from "./config.js";
 import { openDatabase, type SqliteDatabase } from "./db/database.js";
-import { type Clock, systemClock, toIso } from "./lib/clock.js";
+import { type Clock, systemClock } from "./lib/clock.js";
 import { loggerOptions } from "./logger.js";
-import { authPlugin } from "./plugins/auth.js";
+import { authPlugin, findUsableKey } from "./plugins/auth.js";
 import { corsPlugin } from "./plugins/cors.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { originGuardPlugin } from "./plugins/origin-guard.js";
@@ -103,12 +102,10 @@ export const windbackApp = fp(
       await app.register(widgetRoutes, {
         distDir: config.widgetDistDir,
         allowedOriginsForPublicKey: async (rawKey) => {
-          if (keyTypeOf(rawKey) !== "public" || !looksLikeApiKey(rawKey)) return null;
-          const found = await repos.apiKeys.findUsableByHash(
-            hashApiKey(rawKey),
-            toIso(clock.now()),
-          );
-          return found ? repos.projects.getAllowedOrigins(found.key.projectId) : null;
+          const found = await findUsableKey(repos, rawKey, clock.now());
+          return found?.key.keyType === "public"
+            ? repos.projects.getAllowedOrigins(found.key.projectId)
+            : null;
         },
       });
     }

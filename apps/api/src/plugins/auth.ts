@@ -5,7 +5,7 @@ import { hashApiKey, keyTypeOf, looksLikeApiKey, sameDigest } from "../auth/api-
 import { isUnavailableError } from "../db/database.js";
 import { toIso } from "../lib/clock.js";
 import { AppError, forbidden, unauthenticated } from "../lib/errors.js";
-import type { KeyType, UserRecord } from "../repositories/types.js";
+import type { AuthenticatedKey, KeyType, Repositories, UserRecord } from "../repositories/types.js";
 
 /** `jwt`: an account session; `secret`/`public`: an API key of that type. */
 export type PrincipalKind = "jwt" | "secret" | "public";
@@ -26,6 +26,22 @@ const KIND_LABEL: Record<PrincipalKind, string> = {
 function kindOf(principal: Principal): PrincipalKind {
   if (principal.kind === "user") return "jwt";
   return principal.keyType === "public" ? "public" : "secret";
+}
+
+/**
+ * The usable (neither revoked nor expired) key behind a raw key, or null. The one lookup every
+ * consumer of raw keys goes through: shape check first, then by SHA-256 hash.
+ */
+export async function findUsableKey(
+  repos: Repositories,
+  rawKey: string,
+  now: number,
+): Promise<AuthenticatedKey | null> {
+  if (!looksLikeApiKey(rawKey)) return null;
+  const keyHash = hashApiKey(rawKey);
+  const found = await repos.apiKeys.findUsableByHash(keyHash, toIso(now));
+  // The lookup is by hash; the constant-time comparison keeps that true if the store changes.
+  return found && sameDigest(found.keyHash, keyHash) ? found : null;
 }
 
 async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<Principal> {
@@ -62,17 +78,9 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
       "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'",
     );
   }
-  if (!looksLikeApiKey(rawKey)) {
-    throw unauthenticated(
-      "The API key is invalid, revoked or expired",
-      ERROR_CODES.INVALID_API_KEY,
-    );
-  }
   const now = app.clock.now();
-  const keyHash = hashApiKey(rawKey);
-  const found = await app.repos.apiKeys.findUsableByHash(keyHash, toIso(now));
-  // The lookup is by hash; the constant-time comparison keeps that true if the store changes.
-  if (!found || !sameDigest(found.keyHash, keyHash)) {
+  const found = await findUsableKey(app.repos, rawKey, now);
+  if (!found) {
     throw unauthenticated(
       "The API key is invalid, revoked or expired",
       ERROR_CODES.INVALID_API_KEY,
