@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitForHealth } from "@windback/demo/health";
 import { type DemoCredentials, seedDemo } from "@windback/demo/seed";
 import { startDemoServer } from "@windback/demo/server";
 
@@ -104,20 +105,6 @@ export async function startApi(options: ApiOptions): Promise<ApiProcess> {
       clearTimeout(timer);
     },
   };
-}
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The API exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`The API did not answer ${url}/health within ${timeoutMs / 1000} s`);
 }
 
 export interface DemoServer {

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitForHealth } from "./health.js";
 import { seedDemo } from "./seed.js";
 import { startDemoServer } from "./server.js";
 
@@ -29,20 +30,6 @@ function startApi(): ChildProcess {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-}
-
-async function waitForHealth(url: string, api: ChildProcess, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (api.exitCode !== null) throw new Error(`The API exited with code ${api.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`The API did not answer ${url}/health within ${timeoutMs / 1000} s`);
 }
 
 async function main() {
