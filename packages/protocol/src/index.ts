@@ -10,33 +10,10 @@
  * ```
  */
 
-/** Stable error codes: callers switch on these, never on the human message. */
-export const ERROR_CODES = {
-  VALIDATION_FAILED: "VALIDATION_FAILED",
-  INVALID_JSON: "INVALID_JSON",
-  UNAUTHENTICATED: "UNAUTHENTICATED",
-  INVALID_TOKEN: "INVALID_TOKEN",
-  INVALID_API_KEY: "INVALID_API_KEY",
-  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
-  FORBIDDEN: "FORBIDDEN",
-  ORIGIN_NOT_ALLOWED: "ORIGIN_NOT_ALLOWED",
-  NOT_FOUND: "NOT_FOUND",
-  EMAIL_TAKEN: "EMAIL_TAKEN",
-  CONFLICT: "CONFLICT",
-  INVALID_TRANSITION: "INVALID_TRANSITION",
-  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
-  RATE_LIMITED: "RATE_LIMITED",
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-  INTERNAL_ERROR: "INTERNAL_ERROR",
-} as const;
-export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
-
-/** Every error body the API sends. */
-export interface ApiError {
-  error: string;
-  code: ErrorCode;
-}
+export * from "./customer-fields.js";
+export * from "./errors.js";
+export * from "./limits.js";
+export * from "./widget.js";
 
 /** Cancel reason ids: the contract. Labels are translated by the widget. */
 export const CANCEL_REASONS = [
@@ -206,12 +183,6 @@ export interface TrackEvent {
 }
 
 export type TrackRequest = TrackEvent | { events: TrackEvent[] };
-
-/** Messages between the iframe embed and its host page: `{windback: {type, ...}}`. */
-export type EmbedMessageType = "ready" | "resize" | "submit" | "dismiss" | "offer_accepted";
-export interface EmbedMessage {
-  windback: { type: EmbedMessageType; [key: string]: unknown };
-}
 
 /** Headers a browser may read on cancel-flow responses. */
 export const EXPOSED_HEADERS = [

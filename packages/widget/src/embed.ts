@@ -2,7 +2,7 @@
  * Iframe entry (dist/embed.js), loaded by the `/embed` page. Renders the same flow inline and
  * talks to the parent page only through postMessage to the parent's exact origin.
  */
-import type { EmbedMessageType } from "@windback/protocol";
+import type { FrameMessageType } from "@windback/protocol";
 import { createApiClient } from "./api-client";
 import { type FlowResult, flowError } from "./core/flow";
 import { renderFlow } from "./flow-view";
@@ -23,7 +23,7 @@ const parentOrigin = findParentOrigin({
   hint: params.get("parent_origin"),
 });
 
-function post(type: EmbedMessageType, detail: Record<string, unknown> = {}): void {
+function post(type: FrameMessageType, detail: Record<string, unknown> = {}): void {
   if (parentOrigin) window.parent.postMessage({ windback: { type, ...detail } }, parentOrigin);
 }
 

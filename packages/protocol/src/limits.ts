@@ -1,0 +1,10 @@
+/** Limits shared by the API (which enforces them) and the widget (which keeps within them). */
+
+/** Free text a customer may type with a reason; longer is refused with a 400, not truncated. */
+export const REASON_TEXT_MAX_LENGTH = 2000;
+
+/** The most events one `POST /track` may carry. */
+export const TRACK_BATCH_MAX = 100;
+
+/** No answer within this many milliseconds counts as a failure and ends in `outcome: "error"`. */
+export const WIDGET_TIMEOUT_MS = 3000;

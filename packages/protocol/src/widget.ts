@@ -1,0 +1,78 @@
+/**
+ * What the widget hands to the host page, and the messages between the `/embed` frame and the
+ * page that hosts it. The script tag, the iframe page, `/frame-host.js` and merchants' own code
+ * share these definitions.
+ */
+import type { CustomerOptions } from "./customer-fields.js";
+import type { ErrorCode } from "./errors.js";
+import type { PublicOffer } from "./index.js";
+
+export type Outcome = "cancelled" | "saved" | "dismissed" | "error";
+
+/** Failures the widget reports that are not the API's own codes. */
+export const WIDGET_ERROR_CODES = [
+  /** The request never got an answer (offline, DNS, CORS refused by the browser). */
+  "NETWORK_ERROR",
+  /** No answer within 3 s. */
+  "TIMEOUT",
+  /** No public key was given (`data-api-key`, `init({apiKey})` or `key=`). */
+  "NOT_CONFIGURED",
+  /** `show()` was called without `customerEmail`. */
+  "MISSING_EMAIL",
+  /** The API answered 2xx with a body the widget cannot read. */
+  "BAD_RESPONSE",
+  /** The frame (iframe embed or frame host) did not say it was ready within 3 s. */
+  "FRAME_TIMEOUT",
+] as const;
+
+/**
+ * A stable code in `result.error.code`: the API's code when it answered with one, `HTTP_<status>`
+ * when it answered without one, or one of {@link WIDGET_ERROR_CODES}.
+ */
+export type WidgetErrorCode = ErrorCode | (typeof WIDGET_ERROR_CODES)[number] | `HTTP_${number}`;
+
+export interface WidgetError {
+  code: WidgetErrorCode;
+  message: string;
+  status: number | null;
+}
+
+/**
+ * The result of `Windback.show()` and `WindbackFrame.mount()`.
+ *
+ * @example
+ * ```js
+ * const result = await Windback.show({ customerEmail: "ada@example.com" });
+ * // "cancelled" and "error" both mean: go on with the cancellation.
+ * if (result.outcome === "cancelled" || result.outcome === "error") cancelSubscription();
+ * ```
+ */
+export interface WidgetResult {
+  outcome: Outcome;
+  reason: string | null;
+  reasonLabel: string | null;
+  feedbackText: string | null;
+  selectedOffer: PublicOffer | null;
+  eventId: string | null;
+  error?: WidgetError;
+}
+
+/** Observer events of `Windback.on()`; also the frame's message types that carry a result. */
+export type WidgetEvent = "submit" | "dismiss" | "offer_accepted";
+
+/** Frame → host. The host checks `event.origin` (the Windback origin) and `event.source`. */
+export type FrameToHostMessage =
+  | { type: "ready" }
+  | { type: "resize"; height: number }
+  | { type: WidgetEvent; result: WidgetResult };
+
+/** Host → frame. `options` passes customer details without putting them in the frame URL. */
+export type HostToFrameMessage = { type: "ping" } | ({ type: "options" } & CustomerOptions);
+
+/** Every message is wrapped so a page's other postMessage traffic is never mistaken for ours. */
+export interface FrameEnvelope<M extends FrameToHostMessage | HostToFrameMessage> {
+  windback: M;
+}
+
+/** Type names of {@link FrameToHostMessage}. */
+export type FrameMessageType = FrameToHostMessage["type"];
