@@ -21,7 +21,7 @@ import {
   tempDir,
 } from "../support/stack";
 
-/** The widget's timeout (DESIGN §3.4) plus a margin for a loaded CI machine. */
+/** The widget's timeout (docs/design.md §3.4) plus a margin for a loaded CI machine. */
 const ERROR_WITHIN_MS = 3000 + 1500;
 
 interface Attempt {

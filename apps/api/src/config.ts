@@ -58,7 +58,7 @@ const MIN_SECRET_BYTES = 32;
 type Env = Record<string, string | undefined>;
 
 /**
- * Reads and validates the environment (DESIGN §4). Every bad value is reported at once, by name,
+ * Reads and validates the environment (docs/design.md §4). Every bad value is reported at once, by name,
  * so a misconfigured deployment fails at start instead of at the first request.
  */
 export function loadConfig(env: Env = process.env): AppConfig {

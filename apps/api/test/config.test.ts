@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 describe("loadConfig", () => {
-  test("defaults follow DESIGN §4 and §2.8", () => {
+  test("defaults follow docs/design.md §4 and §2.8", () => {
     dir = mkdtempSync(join(tmpdir(), "windback-config-"));
     const config = loadConfig({ DATABASE_PATH: join(dir, "windback.db") });
     expect(config).toMatchObject({

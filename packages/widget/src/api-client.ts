@@ -17,7 +17,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: FlowError
 export interface ApiClientOptions {
   apiBase: string;
   apiKey: string;
-  /** DESIGN §3.4: no answer within 3 s counts as a failure. */
+  /** docs/design.md §3.4: no answer within 3 s counts as a failure. */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -83,7 +83,7 @@ export interface Tracker {
   flush(keepalive?: boolean): void;
 }
 
-// Flushing at 20 keeps every request well under /track's 100-event cap (DESIGN §2.6).
+// Flushing at 20 keeps every request well under /track's 100-event cap (docs/design.md §2.6).
 const MAX_QUEUE = 20;
 
 /**

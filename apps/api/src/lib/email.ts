@@ -1,6 +1,6 @@
 import { badRequest } from "./errors.js";
 
-/** Emails are compared trimmed and lower-cased everywhere (DESIGN §2.1). */
+/** Emails are compared trimmed and lower-cased everywhere (docs/design.md §2.1). */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our check. */

@@ -35,7 +35,7 @@ const text = (wire: string, key: keyof OfferFields): TextField => ({
   maxLength: 200,
 });
 
-/** The fields each offer type requires (DESIGN §2.5), with their ranges. */
+/** The fields each offer type requires (docs/design.md §2.5), with their ranges. */
 export const OFFER_TYPE_FIELDS: Readonly<Record<OfferType, readonly FieldRule[]>> = {
   discount: [
     int("discount_percent", "discountPercent", 1, 100),

@@ -16,7 +16,7 @@ function addVaryOrigin(reply: FastifyReply) {
 }
 
 /**
- * The origin rule of DESIGN §2.6 for routes with `config.cancelFlow`, appended in `onRoute` after
+ * The origin rule of docs/design.md §2.6 for routes with `config.cancelFlow`, appended in `onRoute` after
  * the auth hook (this plugin is registered after the auth plugin), so the key's project is known:
  *
  * 1. An `Origin` header that is `null`, malformed, or not in the project's allowed origins → 403

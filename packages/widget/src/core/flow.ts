@@ -181,7 +181,7 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
   }
 }
 
-/** The result object of DESIGN §3.2, as handed to the host page. */
+/** The result object of docs/design.md §3.2, as handed to the host page. */
 export interface FlowResult {
   outcome: Outcome;
   reason: string | null;

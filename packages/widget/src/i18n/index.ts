@@ -1,7 +1,7 @@
 /**
  * Translations. English is bundled into widget.js; the other languages are JSON files the
  * script-tag widget fetches on demand (keeping widget.js inside its size budget) and the iframe
- * bundle imports directly (see all.ts). Reason labels are keyed by the DESIGN §2.5 ids.
+ * bundle imports directly (see all.ts). Reason labels are keyed by the docs/design.md §2.5 ids.
  */
 import type { CancelReason } from "@windback/protocol";
 import en from "./en.json";

@@ -49,7 +49,7 @@ function unwrap(result: TransitionResult) {
   );
 }
 
-/** What the widget calls (DESIGN §2.6). The key decides the project; there is no slug. */
+/** What the widget calls (docs/design.md §2.6). The key decides the project; there is no slug. */
 export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/cancel-flow/submit",

@@ -23,7 +23,7 @@ export interface ChurnEventsRoutesOptions {
   scoped: boolean;
 }
 
-/** Churn events for the dashboard and a merchant's server (DESIGN §2.7). */
+/** Churn events for the dashboard and a merchant's server (docs/design.md §2.7). */
 export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptions> = async (
   app,
   { path, scoped },

@@ -14,7 +14,7 @@ export interface RetentionOffersRoutesOptions {
   scoped: boolean;
 }
 
-/** One offer per cancel reason and project (DESIGN §2.5); dashboard principals only. */
+/** One offer per cancel reason and project (docs/design.md §2.5); dashboard principals only. */
 export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
   RetentionOffersRoutesOptions
 > = async (app, { path, scoped }) => {

@@ -28,7 +28,7 @@ const DEFINITIONS =
   "saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. " +
   "by_reason: per cancel reason, most submissions first. Rates are rounded to 4 decimals, 0 when the divisor is 0.";
 
-/** Project statistics, computed by two aggregate queries (DESIGN §2.7). */
+/** Project statistics, computed by two aggregate queries (docs/design.md §2.7). */
 export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (
   app,
   { path, scoped },

@@ -91,7 +91,7 @@ function parseEvent(input: unknown, now: string): Parsed {
 
 /**
  * `POST /track`: product events from the widget or a merchant's server. Tracking must never
- * break a caller (DESIGN §2.6: always 200 once authenticated), so invalid events are skipped,
+ * break a caller (docs/design.md §2.6: always 200 once authenticated), so invalid events are skipped,
  * not fatal: the body stays `{"status":"ok"}` and the counts and first problem are reported in
  * `X-Windback-Track-Accepted`, `X-Windback-Track-Rejected` and `X-Windback-Track-Error`.
  */
