@@ -13,6 +13,7 @@
 export * from "./customer-fields.js";
 export * from "./errors.js";
 export * from "./limits.js";
+export * from "./offer-fields.js";
 export * from "./widget.js";
 
 /** Cancel reason ids: the contract. Labels are translated by the widget. */
