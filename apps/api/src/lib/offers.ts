@@ -5,13 +5,14 @@ import {
   normalizeCancelReason,
   OFFER_TYPE_FIELDS,
   OFFER_TYPES,
+  type OfferBody,
   type OfferFieldName,
   type OfferType,
   type OfferTypeField,
   type PublicOffer,
   type RetentionOffer,
 } from "@windback/protocol";
-import type { OfferFields, OfferInput, OfferRecord } from "../repositories/types.js";
+import type { OfferFields, OfferInput, OfferRecord } from "../storage/types.js";
 import { badRequest } from "./errors.js";
 
 /** Record keys of the type-specific fields, by wire name. */
@@ -52,26 +53,6 @@ export function requireOfferType(value: string, field: string): OfferType {
   throw badRequest(
     `${field} "${value}" is not an offer type; use one of ${OFFER_TYPES.join(", ")}`,
   );
-}
-
-/** The PUT body as the route schema admits it; every check that needs context is done here. */
-export interface OfferBody {
-  offer_type: string;
-  title: string;
-  description?: string;
-  cta_button_text?: string;
-  cta_text?: string;
-  cta_url?: string | null;
-  enabled?: boolean;
-  is_active?: boolean;
-  cancel_reason?: string;
-  discount_percent?: number | null;
-  discount_duration_months?: number | null;
-  pause_days?: number | null;
-  extension_days?: number | null;
-  downgrade_plan?: string | null;
-  feature_name?: string | null;
-  feature_unlock_days?: number | null;
 }
 
 /** One of two alias fields; both given with different values is a 400. */
