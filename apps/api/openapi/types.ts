@@ -34,6 +34,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether this server takes new accounts (REGISTRATION) */
+        get: operations["getRegistrationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -113,14 +130,15 @@ export interface paths {
         };
         /** One project (a secret key reaches only its own) */
         get: operations["getProject"];
-        /** Rename a project or change its support email (the slug stays stable) */
+        /** Change a project's name, support email or settings (the slug stays stable) */
         put: operations["updateProject"];
         post?: never;
         /** Delete a project with its keys, offers and events */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a project's name, support email or settings (the slug stays stable) */
+        patch: operations["patchProject"];
         trace?: never;
     };
     "/api/v1/projects/{slug}/api-keys": {
@@ -632,6 +650,8 @@ export interface components {
             slug: string;
             support_email: string | null;
             allowed_origins: string[];
+            /** @description The largest MRR (cents) the cancel flow accepts from a browser for one customer; larger claims get 400 */
+            max_claimed_mrr: number;
             /**
              * Format: date-time
              * @description RFC 3339, UTC
@@ -748,6 +768,12 @@ export interface components {
             offer_declined: boolean;
             /** @description When the customer accepted an offer (kept if the event later becomes recovered or lost) */
             offer_accepted_at: string | null;
+            /** @description The offer as it was shown for the reason: what an acceptance means, whatever a browser claims */
+            offer_terms: components["schemas"]["PublicOffer"] | null;
+            /** @description false when the MRR is only what a browser sent; true when a secret key, the billing provider or a customer token vouches for it */
+            mrr_verified: boolean;
+            /** @description false for data written with a test key */
+            livemode: boolean;
             /**
              * Format: date-time
              * @description RFC 3339, UTC
@@ -772,6 +798,12 @@ export interface components {
             recovered_mrr: number;
             /** @description (recovered + offer_accepted) / total_events, 4 decimals, 0 when no events */
             recovery_rate: number;
+            /** @description The parts of total_mrr_at_risk, recovered_mrr and cancel_flow.saved_mrr that are only what browsers sent (no secret key, billing provider or customer token vouches for them) */
+            claimed_mrr: {
+                total_mrr_at_risk: number;
+                recovered_mrr: number;
+                saved_mrr: number;
+            };
             cancel_flow: {
                 /** @description Events created by the cancel flow (one per customer per 24 h) */
                 submissions: number;
@@ -835,6 +867,15 @@ export interface operations {
             };
             /** @description Every error: a message for people, a stable code for programs */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -930,6 +971,39 @@ export interface operations {
             };
             /** @description Every error: a message for people, a stable code for programs */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getRegistrationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            open: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1526,6 +1600,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     support_email?: string | null;
+                    max_claimed_mrr?: number;
                 };
             };
         };
@@ -1614,6 +1689,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patchProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    support_email?: string | null;
+                    max_claimed_mrr?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Project"];
+                    };
+                };
             };
             /** @description Every error: a message for people, a stable code for programs */
             400: {

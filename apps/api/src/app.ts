@@ -4,15 +4,19 @@ import { ERROR_CODES } from "@windback/protocol";
 import { SHARED_SCHEMAS } from "@windback/protocol/schemas";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import fp from "fastify-plugin";
+import { createClientHasher } from "./auth/client.js";
 import { createJwtService } from "./auth/jwt.js";
 import { createPasswordHasher } from "./auth/passwords.js";
 import { findUsableKey } from "./auth/principal.js";
 import type { AppConfig } from "./config.js";
 import { type Clock, systemClock } from "./lib/clock.js";
+import { badRequest } from "./lib/errors.js";
+import { forbiddenKeyPath } from "./lib/forbidden-keys.js";
 import { loggerOptions } from "./logger.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { rateLimitPlugin } from "./plugins/rate-limits.js";
 import { createRoutePolicy } from "./plugins/route-policy.js";
+import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
@@ -24,6 +28,7 @@ import { statsRoutes } from "./routes/stats/index.js";
 import { trackRoutes } from "./routes/track/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { createChurnEventsService } from "./services/churn-events.js";
+import { createTrackRetention } from "./services/track-retention.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
 
@@ -56,10 +61,20 @@ export const windbackApp = fp(
     app.decorate("clock", clock);
     app.decorate("storage", storage);
     app.decorate("repos", repos);
+    const trackRetention = createTrackRetention({
+      trackEvents: repos.trackEvents,
+      clock,
+      log: app.log,
+      retentionDays: config.trackRetentionDays,
+    });
+    app.addHook("onReady", async () => trackRetention.start());
+    // preClose runs before any onClose hook, so background work stops before the storage closes.
+    app.addHook("preClose", () => trackRetention.stop());
     app.decorate("services", {
       churnEvents: createChurnEventsService({
         repos,
         clock,
+        hashClient: createClientHasher(config.jwtSecret),
         onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
       }),
     });
@@ -78,7 +93,16 @@ export const windbackApp = fp(
     app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
       const text = body.toString();
       if (text.trim() === "") return done(null, undefined);
-      return parseJson(request, text, done);
+      return parseJson(request, text, (error, value) => {
+        const key = error ? forbiddenKeyPath(text) : null;
+        if (key === null) return done(error, value);
+        return done(
+          badRequest(
+            `${key} is refused: keys that can change object prototypes are not accepted`,
+            ERROR_CODES.INVALID_JSON,
+          ),
+        );
+      });
     });
 
     // Before the rate limiter and auth: a preflight carries no credentials and spends no budget.
@@ -138,6 +162,7 @@ export const windbackApp = fp(
     }
     await app.register(
       async (api) => {
+        await api.register(apiSecurityHeaders, { https: config.publicUrl.startsWith("https:") });
         await api.register(authRoutes);
         await api.register(projectRoutes);
         await api.register(retentionOffersRoutes, {

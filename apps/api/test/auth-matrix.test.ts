@@ -12,7 +12,7 @@ import { bearer, buildTestApp, registerAccount, type TestContext, testConfig } f
 type Caller = "none" | "jwt" | "sk" | "pub" | "badJwtGoodKey" | "otherJwt" | "otherSk";
 
 interface RouteCase {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   /** The route pattern, for the completeness check. */
   pattern: string;
@@ -103,10 +103,18 @@ const routes: RouteCase[] = [
     expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
   },
   {
+    method: "PATCH",
+    url: "/api/v1/projects/alpha",
+    pattern: "/api/v1/projects/:slug",
+    payload: () => ({ max_claimed_mrr: 5000 }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    // A leaked secret key must not be able to delete its project: sessions only.
     method: "DELETE",
     url: "/api/v1/projects/alpha",
     pattern: "/api/v1/projects/:slug",
-    expect: { ...JWT_OR_SK_SCOPED, jwt: 204, sk: 204 },
+    expect: { ...JWT_ONLY_SCOPED, jwt: 204 },
   },
   {
     method: "GET",
@@ -433,6 +441,7 @@ const PUBLIC_ROUTES = [
   "GET /health",
   "POST /api/v1/auth/register",
   "POST /api/v1/auth/login",
+  "GET /api/v1/auth/registration",
   "GET /api/v1/openapi.json",
   "GET /widget.js",
   "GET /widget.:hash.js",

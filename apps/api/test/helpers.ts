@@ -33,7 +33,12 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       general: { max: 10_000, windowMs: 60_000 },
       auth: { max: 10_000, windowMs: 60_000 },
       cancelFlow: { max: 10_000, windowMs: 15_000 },
+      cancelFlowKeyCeiling: { max: 100_000, windowMs: 15_000 },
+      track: { max: 10_000, windowMs: 60_000 },
     },
+    trackRetentionDays: 90,
+    trackQuotaBytes: 100 * 1024 * 1024,
+    registration: "open",
     // Cheap parameters keep the suite fast; production parameters are asserted in config.test.ts.
     passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     bodyLimit: 100 * 1024,
@@ -118,7 +123,7 @@ export async function createTenant(ctx: TestContext, name = "Jane"): Promise<Ten
 /** `inject` with JSON, for the cancel-flow tests. */
 export async function call(
   ctx: TestContext,
-  method: "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS",
   url: string,
   headers: Record<string, string>,
   payload?: unknown,

@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   FORBIDDEN: "FORBIDDEN",
   /** A cookie-authenticated change from another origin or without a JSON body (dashboard). */
   CSRF_REJECTED: "CSRF_REJECTED",
+  /** This server does not take new accounts (`REGISTRATION=closed`). */
+  REGISTRATION_CLOSED: "REGISTRATION_CLOSED",
   /** A customer token that is missing (when required), expired, tampered or not this project's. */
   CUSTOMER_TOKEN_INVALID: "CUSTOMER_TOKEN_INVALID",
   ORIGIN_NOT_ALLOWED: "ORIGIN_NOT_ALLOWED",

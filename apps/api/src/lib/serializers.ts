@@ -20,6 +20,7 @@ export const serializeProject = (project: ProjectRecord) => ({
   slug: project.slug,
   support_email: project.supportEmail,
   allowed_origins: project.allowedOrigins,
+  max_claimed_mrr: project.maxClaimedMrrCents,
   created_at: project.createdAt,
   updated_at: project.updatedAt,
 });
@@ -55,6 +56,9 @@ export function serializeChurnEvent(event: ChurnEventRecord): ChurnEvent {
     offer_shown: event.offerShown,
     offer_declined: event.offerDeclined,
     offer_accepted_at: event.offerAcceptedAt,
+    offer_terms: event.offerTerms,
+    mrr_verified: event.mrrVerified,
+    livemode: event.livemode,
     created_at: event.createdAt,
     updated_at: event.updatedAt,
   };

@@ -29,11 +29,22 @@
  */
 import cors, { type FastifyCorsOptions } from "@fastify/cors";
 import { ERROR_CODES, EXPOSED_HEADERS } from "@windback/protocol";
-import type { FastifyInstance, FastifyReply, onRequestHookHandler, RouteOptions } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+  RouteOptions,
+} from "fastify";
 import fp from "fastify-plugin";
+import { flowClientOf } from "../auth/client.js";
 import { authenticate, KIND_LABEL, kindOf, principalOf } from "../auth/principal.js";
 import { forbidden } from "../lib/errors.js";
 import { createKeyedLimiter } from "./rate-limits.js";
+
+/** The per-key budgets a browser-facing route can spend (docs/design.md §2.8). */
+export type Budget = "cancel_flow" | "track";
 
 /** What a browser on a merchant's page may send and read on the browser-facing routes. */
 export const CORS_ALLOWED_METHODS = "GET, POST";
@@ -102,12 +113,15 @@ function addVaryOrigin(reply: FastifyReply) {
   reply.header("vary", vary ? `${vary}, Origin` : "Origin");
 }
 
-function appendOnRequest(routeOptions: RouteOptions, hooks: onRequestHookHandler[]): void {
+function appendHooks(
+  routeOptions: RouteOptions,
+  name: "onRequest" | "preHandler",
+  hooks: readonly (onRequestHookHandler | preHandlerHookHandler)[],
+): void {
   if (hooks.length === 0) return;
-  const existing = routeOptions.onRequest;
-  routeOptions.onRequest = existing
-    ? [...(Array.isArray(existing) ? existing : [existing]), ...hooks]
-    : hooks;
+  const existing: unknown = routeOptions[name];
+  const before = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  Object.assign(routeOptions, { [name]: [...before, ...hooks] });
 }
 
 const policyPlugin = fp<{ paths: Set<string> }>(
@@ -115,12 +129,22 @@ const policyPlugin = fp<{ paths: Set<string> }>(
     app.decorateRequest("principal", null);
     const ownOrigin = new URL(app.config.publicUrl).origin;
 
-    // One store for every cancel-flow route: the budget is per key, not per route.
-    const budgets = {
-      cancel_flow: createKeyedLimiter(app, app.config.rateLimits.cancelFlow, (request) => {
-        const principal = principalOf(request);
-        return principal.kind === "key" ? `key:${principal.keyId}` : `user:${principal.userId}`;
-      }),
+    // Budgets are per key *and client* (auth/client.ts), so no one can spend a merchant's other
+    // customers' budget; a per-key ceiling across all clients stops floods from many addresses.
+    // One store per budget, shared by every route that names it.
+    const { cancelFlow, cancelFlowKeyCeiling, track } = app.config.rateLimits;
+    const keyId = (request: FastifyRequest) => {
+      const principal = principalOf(request);
+      return principal.kind === "key" ? principal.keyId : `user:${principal.userId}`;
+    };
+    const perClient = (request: FastifyRequest) =>
+      `${keyId(request)}|${flowClientOf(request, principalOf(request)).identity}`;
+    const budgets: Record<Budget, preHandlerHookHandler[]> = {
+      cancel_flow: [
+        createKeyedLimiter(app, cancelFlow, perClient),
+        createKeyedLimiter(app, cancelFlowKeyCeiling, keyId, { quiet: true }),
+      ],
+      track: [createKeyedLimiter(app, track, perClient)],
     };
 
     const guardOrigin: onRequestHookHandler = async function guardOrigin(request, reply) {
@@ -180,9 +204,11 @@ const policyPlugin = fp<{ paths: Set<string> }>(
         }
         paths.add(routeOptions.url);
         hooks.push(guardOrigin);
-        if (browser.budget) hooks.push(budgets[browser.budget]);
+        // After validation: a request refused for bad input (or no key) spends no one's budget,
+        // and a server's budget can be per customer (the body names them).
+        if (browser.budget) appendHooks(routeOptions, "preHandler", budgets[browser.budget]);
       }
-      appendOnRequest(routeOptions, hooks);
+      appendHooks(routeOptions, "onRequest", hooks);
 
       // Documented by construction: public routes need nothing; a session is a Bearer token, a
       // key either header.

@@ -9,12 +9,14 @@ import {
 import { type Clock, toIso } from "../lib/clock.js";
 import { requireEmail } from "../lib/email.js";
 import { badRequest, notFound } from "../lib/errors.js";
-import { requireCancelReason, requireOfferType } from "../lib/offers.js";
+import { requireCancelReason, requireOfferType, serializePublicOffer } from "../lib/offers.js";
 import { serializeChurnEvent } from "../lib/serializers.js";
 import type {
   ChurnEventRecord,
   DomainEvent,
   DomainEventType,
+  FlowOwner,
+  NewChurnEvent,
   OfferRecord,
   Publish,
   Repositories,
@@ -43,10 +45,36 @@ export interface SubmitOutcome {
   offer: OfferRecord | null;
 }
 
+/**
+ * Who is starting or continuing a cancel flow, as the route established it (auth/client.ts). A
+ * flow belongs to the client that started it: only that client can continue it.
+ */
+export interface FlowCaller {
+  /** The client's identity (hashed before it is stored). */
+  client: string;
+  /**
+   * Who vouches for the customer and their MRR: no one (a browser with the public key), a
+   * customer token minted by the merchant's server, or the merchant's server itself (secret key).
+   */
+  vouch: { by: "nobody" } | { by: "customer_token"; email: string } | { by: "secret_key" };
+  /** False for a test key. */
+  livemode: boolean;
+}
+
+const isVerified = (caller: FlowCaller) => caller.vouch.by !== "nobody";
+
 export interface ChurnEventsService {
-  submit(projectId: string, body: CancelFlowSubmitRequest): Promise<SubmitOutcome>;
-  acceptOffer(projectId: string, body: CancelFlowAcceptRequest): Promise<ChurnEventRecord>;
-  decline(projectId: string, eventId: string): Promise<ChurnEventRecord>;
+  submit(
+    projectId: string,
+    body: CancelFlowSubmitRequest,
+    caller: FlowCaller,
+  ): Promise<SubmitOutcome>;
+  acceptOffer(
+    projectId: string,
+    body: CancelFlowAcceptRequest,
+    caller: FlowCaller,
+  ): Promise<ChurnEventRecord>;
+  decline(projectId: string, eventId: string, caller: FlowCaller): Promise<ChurnEventRecord>;
   create(projectId: string, body: CreateChurnEventBody): Promise<ChurnEventRecord>;
   markFinal(projectId: string, id: string, status: "recovered" | "lost"): Promise<ChurnEventRecord>;
   /** Hears every committed domain event; returns a function that stops listening. */
@@ -124,6 +152,8 @@ function customerFieldsOf<Reason extends CancelReason | null>(
 export function createChurnEventsService(deps: {
   repos: Repositories;
   clock: Clock;
+  /** Turns a client identity into what is stored on events (auth/client.ts). */
+  hashClient: (identity: string) => string;
   /** Where a throwing subscriber is reported (it never fails the request). */
   onListenerError?: (error: unknown) => void;
 }): ChurnEventsService {
@@ -159,22 +189,58 @@ export function createChurnEventsService(deps: {
       return result.event;
     }
     if (result.reason === "not_found") throw notFound("Churn event");
+    if (result.reason === "offer_mismatch") {
+      throw badRequest(
+        result.event?.offerTerms
+          ? `body/offer_type is not the offer shown to this customer (${result.event.offerTerms.offer_type})`
+          : "body/offer_type: no such offer was shown to this customer for this reason",
+      );
+    }
     throw badRequest(refused(result.event.status), ERROR_CODES.INVALID_TRANSITION);
   }
+  /** A browser's MRR above the project's limit is refused rather than counted. */
+  async function refuseImplausibleClaim(projectId: string, fields: { mrrCents: number }) {
+    const project = await repos.projects.findById(projectId);
+    if (project && fields.mrrCents > project.maxClaimedMrrCents) {
+      throw badRequest(
+        `body/mrr ${fields.mrrCents} is above this project's limit for MRR sent from a browser (${project.maxClaimedMrrCents} cents); send it with the secret key or a customer token, or raise max_claimed_mrr`,
+      );
+    }
+  }
+
+  /** Whose events the caller sees: see FlowOwner in storage/types.ts. */
+  function ownerOf(caller: FlowCaller): FlowOwner {
+    if (caller.vouch.by === "secret_key") return { kind: "project" };
+    if (caller.vouch.by === "customer_token")
+      return { kind: "customer", email: caller.vouch.email };
+    return { kind: "client", clientKey: deps.hashClient(caller.client) };
+  }
+
   const noLongerPossible = (status: string) =>
     `The churn event is already ${status}; that step is no longer possible`;
 
   return {
-    async submit(projectId, body) {
+    async submit(projectId, body, caller) {
       const fields = customerFieldsOf(
         body,
         requireCancelReason(body.cancel_reason, "body/cancel_reason"),
       );
+      if (!isVerified(caller) && fields.mrrCents > 0) {
+        await refuseImplausibleClaim(projectId, fields);
+      }
       const now = clock.now();
       const offer = await repos.offers.findEnabledByReason(projectId, fields.cancelReason);
       const { event, deduplicated, published } = await repos.churnEvents.submit(
         projectId,
-        { id: randomUUID(), ...fields, offerType: offer?.offerType ?? null },
+        {
+          id: randomUUID(),
+          ...fields,
+          offerTerms: offer ? serializePublicOffer(offer) : null,
+          clientKey: deps.hashClient(caller.client),
+          mrrVerified: isVerified(caller),
+          livemode: caller.livemode,
+        },
+        ownerOf(caller),
         toIso(now),
         toIso(now - DEDUPE_WINDOW_MS),
         publisher("cancel_flow.submitted"),
@@ -183,48 +249,61 @@ export function createChurnEventsService(deps: {
       return { event, deduplicated, offer };
     },
 
-    async acceptOffer(projectId, body) {
+    async acceptOffer(projectId, body, caller) {
       const customerEmail = requireEmail(body.customer_email, "body/customer_email");
       const cancelReason = requireCancelReason(body.cancel_reason, "body/cancel_reason");
       const offerType = requireOfferType(body.offer_type, "body/offer_type");
       const now = toIso(clock.now());
+      const clientKey = deps.hashClient(caller.client);
+      // Accepted without a submit on record (e.g. it failed): the acceptance is still kept, of
+      // the offer served for the reason now, and only if that is the offer being accepted.
+      const served = await repos.offers.findEnabledByReason(projectId, cancelReason);
+      const fallback: NewChurnEvent | null =
+        served?.offerType === offerType
+          ? {
+              id: randomUUID(),
+              customerEmail,
+              customerName: null,
+              provider: "custom",
+              providerSubscriptionId: null,
+              planName: null,
+              mrrCents: 0,
+              currency: "usd",
+              tenureDays: null,
+              cancelReason,
+              cancelReasonText: null,
+              source: "cancel_flow",
+              status: "offer_accepted",
+              offerType,
+              offerShown: true,
+              offerAcceptedAt: now,
+              clientKey,
+              mrrVerified: isVerified(caller),
+              offerTerms: serializePublicOffer(served),
+              livemode: caller.livemode,
+            }
+          : null;
       const result = await repos.churnEvents.acceptOffer(
         projectId,
         {
           ...(body.event_id !== undefined && { eventId: body.event_id }),
           customerEmail,
+          owner: ownerOf(caller),
           since: toIso(clock.now() - DEDUPE_WINDOW_MS),
         },
         offerType,
-        // Accepted without a submit on record (e.g. it failed): the acceptance is still kept.
-        {
-          id: randomUUID(),
-          customerEmail,
-          customerName: null,
-          provider: "custom",
-          providerSubscriptionId: null,
-          planName: null,
-          mrrCents: 0,
-          currency: "usd",
-          tenureDays: null,
-          cancelReason,
-          cancelReasonText: null,
-          source: "cancel_flow",
-          status: "offer_accepted",
-          offerType,
-          offerShown: true,
-          offerAcceptedAt: now,
-        },
+        fallback,
         now,
         publisher("cancel_flow.offer_accepted"),
       );
       return settle(result, noLongerPossible);
     },
 
-    async decline(projectId, eventId) {
+    async decline(projectId, eventId, caller) {
       const result = await repos.churnEvents.decline(
         projectId,
         eventId,
+        ownerOf(caller),
         toIso(clock.now()),
         publisher("cancel_flow.offer_declined"),
       );
@@ -251,6 +330,11 @@ export function createChurnEventsService(deps: {
           offerType: null,
           offerShown: false,
           offerAcceptedAt: null,
+          clientKey: null,
+          // Recorded by the merchant's server or dashboard: their own numbers.
+          mrrVerified: true,
+          offerTerms: null,
+          livemode: true,
         },
         toIso(clock.now()),
         publisher("churn_event.created"),

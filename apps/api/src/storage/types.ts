@@ -11,6 +11,7 @@ import type {
   ChurnStatus,
   KeyType,
   OfferType,
+  PublicOffer,
 } from "@windback/protocol";
 
 /** A store the app is built from, chosen by configuration (storage/index.ts). */
@@ -40,6 +41,8 @@ export interface ProjectRecord {
   slug: string;
   supportEmail: string | null;
   allowedOrigins: string[];
+  /** The largest MRR (cents) a browser may claim for a customer; larger claims are refused. */
+  maxClaimedMrrCents: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -111,7 +114,7 @@ export interface ProjectsRepository {
   findDefault(userId: string): Promise<ProjectRecord | null>;
   update(
     id: string,
-    changes: { name?: string; supportEmail?: string | null },
+    changes: { name?: string; supportEmail?: string | null; maxClaimedMrrCents?: number },
     now: string,
   ): Promise<ProjectRecord | null>;
   delete(id: string): Promise<boolean>;
@@ -210,6 +213,18 @@ export interface NewChurnEvent {
   offerType: OfferType | null;
   offerShown: boolean;
   offerAcceptedAt: string | null;
+  /**
+   * A keyed hash of the client that started a cancel flow (the verified customer, or the
+   * browser's address); null for events recorded by a server or a billing provider. Only that
+   * client may continue the flow.
+   */
+  clientKey: string | null;
+  /** False when the MRR is only a browser's claim. */
+  mrrVerified: boolean;
+  /** The offer as served for the reason: what an acceptance means. */
+  offerTerms: PublicOffer | null;
+  /** False for data written with a test key. */
+  livemode: boolean;
 }
 
 export interface ChurnEventRecord extends NewChurnEvent {
@@ -219,11 +234,29 @@ export interface ChurnEventRecord extends NewChurnEvent {
   updatedAt: string;
 }
 
-/** What a cancel-flow submission carries; `offerType` is the offer being shown, if any. */
+/** What a cancel-flow submission carries; `offerTerms` is the offer being shown, if any. */
 export type CancelFlowSubmission = Omit<
   NewChurnEvent,
-  "source" | "status" | "offerShown" | "offerAcceptedAt"
+  "source" | "status" | "offerShown" | "offerAcceptedAt" | "offerType"
 >;
+
+/**
+ * Whose cancel-flow events a caller may see and continue: a browser only those its own client
+ * started (an email from a browser is only a claim); a verified customer (customer token) any of
+ * theirs; the merchant's server (secret key) any of the project's.
+ */
+export type FlowOwner =
+  | { kind: "client"; clientKey: string }
+  | { kind: "customer"; email: string }
+  | { kind: "project" };
+
+/** The event an accept-offer acts on: `eventId`, else the customer's latest one the owner sees. */
+export interface AcceptTarget {
+  eventId?: string;
+  customerEmail: string;
+  owner: FlowOwner;
+  since: string;
+}
 
 export interface ChurnStatsRow {
   totalEvents: number;
@@ -238,6 +271,10 @@ export interface ChurnStatsRow {
   offersAccepted: number;
   offersDeclined: number;
   savedMrr: number;
+  /** The parts of the three money figures above that are only browsers' claims. */
+  claimedMrrAtRisk: number;
+  claimedRecoveredMrr: number;
+  claimedSavedMrr: number;
   byReason: { reason: string; submissions: number; offersAccepted: number }[];
 }
 
@@ -273,7 +310,9 @@ export type Publish = (event: ChurnEventRecord) => DomainEvent;
 export type TransitionResult =
   | { ok: true; event: ChurnEventRecord; published: DomainEvent | null }
   | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "invalid_transition"; event: ChurnEventRecord };
+  | { ok: false; reason: "invalid_transition"; event: ChurnEventRecord }
+  /** The offer type asked for is not the offer served for the event's reason (or none is). */
+  | { ok: false; reason: "offer_mismatch"; event: ChurnEventRecord | null };
 
 /**
  * Churn events. Each write is one transaction and publishes its domain event (see Publish) in it.
@@ -293,35 +332,45 @@ export interface ChurnEventsRepository {
     filter: { status?: ChurnStatus; limit: number; offset: number },
   ): Promise<{ items: ChurnEventRecord[]; total: number }>;
   /**
-   * Records a cancel-flow submission: when the customer already has an event in this project
-   * created at or after `dedupeSince`, that event is returned (and, while still `new`, updated to
-   * the latest reason and offer) instead of inserting a duplicate. Check and insert are one
-   * transaction, so concurrent submits for one customer create exactly one event; only an
-   * inserted event is published.
+   * Records a cancel-flow submission: when the owner already sees an event of this customer in
+   * this project created at or after `dedupeSince`, that event is returned (and, while still
+   * `new`, updated to the latest reason and offer) instead of inserting a duplicate; a browser
+   * that sees none (another client started it) gets an event of its own. Check and insert are one
+   * transaction, so concurrent submits of one owner for one customer create exactly one event;
+   * only an inserted event is published.
    */
   submit(
     projectId: string,
     submission: CancelFlowSubmission,
+    owner: FlowOwner,
     now: string,
     dedupeSince: string,
     publish: Publish,
   ): Promise<{ event: ChurnEventRecord; deduplicated: boolean; published: DomainEvent | null }>;
   /**
-   * Marks an offer accepted: the event `eventId` (when given), else the customer's latest event
-   * since `since`, else a new cancel-flow event built from `fallback`. Accepting an event that is
-   * already `offer_accepted` changes and publishes nothing (a retried request is safe); a final
-   * event is an invalid transition. One transaction.
+   * Marks an offer accepted: the event `eventId` if the owner sees it (else not_found), else the
+   * customer's latest event the owner sees since `since`, else `fallback`
+   * (null: offer_mismatch). Only the offer served for the event (`offerTerms`) can be accepted;
+   * the reason, feedback, customer fields and terms are never rewritten. Accepting an event that
+   * is already `offer_accepted` changes and publishes nothing (a retried request is safe); a
+   * final event is an invalid transition. One transaction.
    */
   acceptOffer(
     projectId: string,
-    target: { eventId?: string; customerEmail: string; since: string },
+    target: AcceptTarget,
     offerType: OfferType,
-    fallback: NewChurnEvent,
+    fallback: NewChurnEvent | null,
     now: string,
     publish: Publish,
   ): Promise<TransitionResult>;
-  /** The customer saw the offer and went on to cancel (only from `new`). */
-  decline(projectId: string, id: string, now: string, publish: Publish): Promise<TransitionResult>;
+  /** The customer saw the offer and went on to cancel (only from `new`; not_found if not the owner's). */
+  decline(
+    projectId: string,
+    id: string,
+    owner: FlowOwner,
+    now: string,
+    publish: Publish,
+  ): Promise<TransitionResult>;
   /** `recovered` or `lost`; refused once the event is already final. */
   setFinalStatus(
     projectId: string,
@@ -352,11 +401,21 @@ export interface TrackEventRecord extends NewTrackEvent {
 }
 
 export interface TrackEventsRepository {
+  /**
+   * Stores a batch whole, or nothing when it would take the project's stored bytes past
+   * `quotaBytes` (→ `{stored: 0, overQuota: true}`). The usage counter changes in the same
+   * transaction.
+   */
   insertMany(
     projectId: string,
     apiKeyId: string | null,
     events: NewTrackEvent[],
     now: string,
-  ): Promise<number>;
+    quotaBytes: number,
+  ): Promise<{ stored: number; overQuota: boolean }>;
   listByProject(projectId: string, limit: number): Promise<TrackEventRecord[]>;
+  /** What the project's stored events take now. */
+  usage(projectId: string): Promise<{ events: number; bytes: number }>;
+  /** Deletes at most `limit` events stored before `before`, oldest first; returns how many. */
+  pruneStoredBefore(before: string, limit: number): Promise<number>;
 }

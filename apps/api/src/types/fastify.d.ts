@@ -3,6 +3,7 @@ import type { PasswordHasher } from "../auth/passwords.js";
 import type { Principal, PrincipalKind } from "../auth/principal.js";
 import type { AppConfig } from "../config.js";
 import type { Clock } from "../lib/clock.js";
+import type { Budget } from "../plugins/route-policy.js";
 import type { ChurnEventsService } from "../services/churn-events.js";
 import type { Repositories, Storage } from "../storage/types.js";
 
@@ -28,6 +29,6 @@ declare module "fastify" {
      * Called by the widget from merchants' pages: CORS preflights are answered, the origin guard
      * applies, and `budget` names the per-key budget each request spends (null: none).
      */
-    browser?: { budget: "cancel_flow" | null };
+    browser?: { budget: Budget | null };
   }
 }

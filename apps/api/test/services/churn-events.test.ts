@@ -4,10 +4,19 @@ import {
   type ChurnEventsService,
   createChurnEventsService,
   DEDUPE_WINDOW_MS,
+  type FlowCaller,
 } from "../../src/services/churn-events.js";
 import { createSqliteStorage, type SqliteStorage } from "../../src/storage/sqlite/index.js";
 import type { DomainEvent } from "../../src/storage/types.js";
 import { TestClock } from "../helpers.js";
+
+/** A browser: its MRR is a claim. */
+const BROWSER: FlowCaller = {
+  client: "address:203.0.113.7",
+  vouch: { by: "nobody" },
+  livemode: true,
+};
+const hashClient = (identity: string) => `hashed:${identity}`;
 
 let storage: SqliteStorage;
 let clock: TestClock;
@@ -18,7 +27,7 @@ let projectId: string;
 beforeEach(async () => {
   storage = createSqliteStorage(":memory:");
   clock = new TestClock();
-  service = createChurnEventsService({ repos: storage.repos, clock });
+  service = createChurnEventsService({ repos: storage.repos, clock, hashClient });
   heard = [];
   service.subscribe((event) => heard.push(event));
   const userId = randomUUID();
@@ -28,11 +37,32 @@ beforeEach(async () => {
     new Date(clock.now()).toISOString(),
   );
   projectId = project.id;
+  await storage.repos.offers.upsert(
+    projectId,
+    randomUUID(),
+    {
+      cancelReason: "too_expensive",
+      offerType: "discount",
+      title: "Stay for less",
+      description: "",
+      ctaButtonText: "Claim",
+      ctaUrl: null,
+      enabled: true,
+      discountPercent: 30,
+      discountDurationMonths: 3,
+      pauseDays: null,
+      extensionDays: null,
+      downgradePlan: null,
+      featureName: null,
+      featureUnlockDays: null,
+    },
+    new Date(clock.now()).toISOString(),
+  );
 });
 afterEach(() => storage.close());
 
-const submit = (email = "ada@example.com", reason = "too_expensive") =>
-  service.submit(projectId, { customer_email: email, cancel_reason: reason, mrr: 4900 });
+const submit = (email = "ada@example.com", reason = "too_expensive", caller = BROWSER) =>
+  service.submit(projectId, { customer_email: email, cancel_reason: reason, mrr: 4900 }, caller);
 
 describe("each change publishes one domain event, stored with it and heard after commit", () => {
   test("submit → cancel_flow.submitted with the churn event as the API returns it", async () => {
@@ -52,8 +82,8 @@ describe("each change publishes one domain event, stored with it and heard after
       cancel_reason: "too_expensive",
       offer_type: "discount",
     };
-    await service.acceptOffer(projectId, { ...accept, event_id: event.id });
-    await service.acceptOffer(projectId, { ...accept, event_id: event.id });
+    await service.acceptOffer(projectId, { ...accept, event_id: event.id }, BROWSER);
+    await service.acceptOffer(projectId, { ...accept, event_id: event.id }, BROWSER);
     expect(heard.map((e) => e.type)).toEqual([
       "cancel_flow.submitted",
       "cancel_flow.offer_accepted",
@@ -62,7 +92,7 @@ describe("each change publishes one domain event, stored with it and heard after
 
   test("decline, create, recovered and lost publish their own types", async () => {
     const { event } = await submit();
-    await service.decline(projectId, event.id);
+    await service.decline(projectId, event.id, BROWSER);
     await service.markFinal(projectId, event.id, "lost");
     const created = await service.create(projectId, {
       customer_email: "bob@example.com",
@@ -87,10 +117,10 @@ describe("each change publishes one domain event, stored with it and heard after
       code: "INVALID_TRANSITION",
       message: "The churn event is already recovered, which is final",
     });
-    await expect(service.decline(projectId, event.id)).rejects.toMatchObject({
+    await expect(service.decline(projectId, event.id, BROWSER)).rejects.toMatchObject({
       code: "INVALID_TRANSITION",
     });
-    await expect(service.decline(projectId, randomUUID())).rejects.toMatchObject({
+    await expect(service.decline(projectId, randomUUID(), BROWSER)).rejects.toMatchObject({
       statusCode: 404,
       code: "NOT_FOUND",
     });
@@ -102,6 +132,7 @@ describe("each change publishes one domain event, stored with it and heard after
     const reporting = createChurnEventsService({
       repos: storage.repos,
       clock,
+      hashClient,
       onListenerError: (error) => errors.push(error),
     });
     reporting.subscribe(() => {
@@ -109,11 +140,11 @@ describe("each change publishes one domain event, stored with it and heard after
     });
     const later: string[] = [];
     reporting.subscribe((event) => later.push(event.type));
-    const { event } = await reporting.submit(projectId, {
-      customer_email: "c@example.com",
-      cancel_reason: "other",
-      cancel_reason_text: "moving on",
-    });
+    const { event } = await reporting.submit(
+      projectId,
+      { customer_email: "c@example.com", cancel_reason: "other", cancel_reason_text: "moving on" },
+      BROWSER,
+    );
     expect(event.cancelReasonText).toBe("moving on");
     expect(errors).toHaveLength(1);
     expect(later).toEqual(["cancel_flow.submitted"]);

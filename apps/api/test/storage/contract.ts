@@ -5,6 +5,7 @@
  * concurrency included, independently of HTTP.
  */
 import { randomUUID } from "node:crypto";
+import type { PublicOffer } from "@windback/protocol";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { StorageUnavailableError, UniqueViolationError } from "../../src/storage/errors.js";
 import type {
@@ -12,6 +13,7 @@ import type {
   ChurnEventRecord,
   DomainEvent,
   DomainEventType,
+  FlowOwner,
   NewApiKey,
   NewChurnEvent,
   OfferInput,
@@ -41,30 +43,60 @@ const publisher =
     occurredAt: event.updatedAt,
   });
 
-const submission = (email: string, overrides: Partial<CancelFlowSubmission> = {}) =>
-  ({
-    id: randomUUID(),
-    customerEmail: email,
-    customerName: null,
-    provider: "custom",
-    providerSubscriptionId: null,
-    planName: null,
-    mrrCents: 4900,
-    currency: "usd",
-    tenureDays: null,
-    cancelReason: "too_expensive",
-    cancelReasonText: null,
-    offerType: "discount",
-    ...overrides,
-  }) satisfies CancelFlowSubmission;
+const DISCOUNT: PublicOffer = {
+  offer_type: "discount",
+  title: "Stay for less",
+  description: "30% off",
+  cta_button_text: "Claim",
+  discount_percent: 30,
+  discount_duration_months: 3,
+};
+/** The client every helper below acts as, unless a test says otherwise. */
+const CLIENT = "client-a";
+const OWNER: FlowOwner = { kind: "client", clientKey: CLIENT };
+const CLIENT_B: FlowOwner = { kind: "client", clientKey: "client-b" };
+const SERVER: FlowOwner = { kind: "project" };
+
+const submission = (
+  email: string,
+  overrides: Partial<CancelFlowSubmission> = {},
+): CancelFlowSubmission => ({
+  id: randomUUID(),
+  customerEmail: email,
+  customerName: null,
+  provider: "custom",
+  providerSubscriptionId: null,
+  planName: null,
+  mrrCents: 4900,
+  currency: "usd",
+  tenureDays: null,
+  cancelReason: "too_expensive",
+  cancelReasonText: null,
+  offerTerms: DISCOUNT,
+  clientKey: CLIENT,
+  mrrVerified: false,
+  livemode: true,
+  ...overrides,
+});
 
 const apiEvent = (email: string, overrides: Partial<NewChurnEvent> = {}): NewChurnEvent => ({
-  ...submission(email, { offerType: null }),
+  ...submission(email, { offerTerms: null, clientKey: null, mrrVerified: true }),
+  offerType: null,
   source: "api",
   status: "new",
   offerShown: false,
   offerAcceptedAt: null,
   ...overrides,
+});
+
+/** A cancel-flow event accepted without a submit on record, as the service builds it. */
+const fallbackOf = (email: string, terms: PublicOffer = DISCOUNT): NewChurnEvent => ({
+  ...submission(email, { offerTerms: terms }),
+  offerType: terms.offer_type,
+  source: "cancel_flow",
+  status: "offer_accepted",
+  offerShown: true,
+  offerAcceptedAt: at(0),
 });
 
 const offer = (overrides: Partial<OfferInput> = {}): OfferInput => ({
@@ -338,6 +370,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const first = await events().submit(
           projectId,
           submission("a@example.com"),
+          OWNER,
           at(0),
           since,
           publish,
@@ -352,8 +385,9 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           submission("a@example.com", {
             cancelReason: "other",
             cancelReasonText: "why",
-            offerType: null,
+            offerTerms: null,
           }),
+          OWNER,
           at(HOUR),
           at(HOUR - 24 * HOUR),
           publish,
@@ -370,6 +404,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const later = await events().submit(
           projectId,
           submission("a@example.com"),
+          OWNER,
           at(25 * HOUR),
           at(HOUR),
           publish,
@@ -383,7 +418,14 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const publish = publisher("cancel_flow.submitted");
         const results = await Promise.all(
           Array.from({ length: 10 }, () =>
-            events().submit(projectId, submission("race@example.com"), at(0), since, publish),
+            events().submit(
+              projectId,
+              submission("race@example.com"),
+              OWNER,
+              at(0),
+              since,
+              publish,
+            ),
           ),
         );
         expect(new Set(results.map((r) => r.event.id)).size).toBe(1);
@@ -396,6 +438,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const { event } = await events().submit(
           projectId,
           submission("b@example.com"),
+          OWNER,
           at(0),
           since,
           publisher("cancel_flow.submitted"),
@@ -403,9 +446,9 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const accept = (target: { eventId?: string; customerEmail: string }) =>
           events().acceptOffer(
             projectId,
-            { ...target, since },
+            { ...target, owner: OWNER, since },
             "discount",
-            { ...apiEvent("b@example.com"), source: "cancel_flow", status: "offer_accepted" },
+            fallbackOf("b@example.com"),
             at(HOUR),
             publisher("cancel_flow.offer_accepted"),
           );
@@ -440,26 +483,185 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         ]);
       });
 
-      test("accept-offer without an event on record stores the fallback event", async () => {
-        const fallback: NewChurnEvent = {
-          ...apiEvent("c@example.com"),
-          source: "cancel_flow",
-          status: "offer_accepted",
-          offerType: "pause",
-          offerShown: true,
-          offerAcceptedAt: at(0),
-        };
+      test("accept-offer without an event on record stores the fallback event, if there is one", async () => {
+        const fallback = fallbackOf("c@example.com");
         const result = await events().acceptOffer(
           projectId,
-          { customerEmail: "c@example.com", since },
-          "pause",
+          { customerEmail: "c@example.com", owner: OWNER, since },
+          "discount",
           fallback,
           at(0),
           publisher("cancel_flow.offer_accepted"),
         );
         expect(result).toMatchObject({
           ok: true,
-          event: { id: fallback.id, status: "offer_accepted" },
+          event: { id: fallback.id, status: "offer_accepted", offerTerms: DISCOUNT },
+        });
+        const none = await events().acceptOffer(
+          projectId,
+          { customerEmail: "d@example.com", owner: OWNER, since },
+          "pause",
+          null,
+          at(0),
+          publisher("cancel_flow.offer_accepted"),
+        );
+        expect(none).toEqual({ ok: false, reason: "offer_mismatch", event: null });
+      });
+
+      test("a flow belongs to its client: another client gets its own event and cannot touch this one", async () => {
+        const publish = publisher("cancel_flow.submitted");
+        const mine = await events().submit(
+          projectId,
+          submission("k@example.com"),
+          OWNER,
+          at(0),
+          since,
+          publish,
+        );
+        const theirs = await events().submit(
+          projectId,
+          submission("k@example.com", {
+            clientKey: "client-b",
+            cancelReason: "other",
+            cancelReasonText: "x",
+            offerTerms: null,
+          }),
+          CLIENT_B,
+          at(1),
+          since,
+          publish,
+        );
+        // No existence oracle: the other client gets an ordinary new event.
+        expect(theirs.deduplicated).toBe(false);
+        expect(theirs.event.id).not.toBe(mine.event.id);
+        const asB = (eventId?: string) =>
+          events().acceptOffer(
+            projectId,
+            {
+              ...(eventId && { eventId }),
+              customerEmail: "k@example.com",
+              owner: CLIENT_B,
+              since,
+            },
+            "discount",
+            null,
+            at(2),
+            publisher("cancel_flow.offer_accepted"),
+          );
+        expect(await asB(mine.event.id)).toEqual({ ok: false, reason: "not_found" });
+        expect(
+          await events().decline(
+            projectId,
+            mine.event.id,
+            CLIENT_B,
+            at(2),
+            publisher("cancel_flow.offer_declined"),
+          ),
+        ).toEqual({ ok: false, reason: "not_found" });
+        // By email, client B finds only its own event (its reason was served no offer).
+        expect(await asB()).toMatchObject({
+          ok: false,
+          reason: "offer_mismatch",
+          event: { id: theirs.event.id },
+        });
+        const untouched = await events().findById(projectId, mine.event.id);
+        expect(untouched).toMatchObject({
+          status: "new",
+          cancelReason: "too_expensive",
+          offerDeclined: false,
+        });
+      });
+
+      test("a verified customer sees their events from any client; the merchant's server sees all", async () => {
+        const publish = publisher("cancel_flow.submitted");
+        const fromBrowser = await events().submit(
+          projectId,
+          submission("v@example.com"),
+          OWNER,
+          at(0),
+          since,
+          publish,
+        );
+        const customer: FlowOwner = { kind: "customer", email: "v@example.com" };
+        // The verified customer's own submit finds the browser-started event (no duplicate).
+        const again = await events().submit(
+          projectId,
+          submission("v@example.com", { clientKey: "token-client" }),
+          customer,
+          at(1),
+          since,
+          publish,
+        );
+        expect(again).toMatchObject({ deduplicated: true, event: { id: fromBrowser.event.id } });
+        // Another verified customer cannot touch it, even by id.
+        const stranger: FlowOwner = { kind: "customer", email: "someone@example.com" };
+        expect(
+          await events().decline(
+            projectId,
+            fromBrowser.event.id,
+            stranger,
+            at(2),
+            publisher("cancel_flow.offer_declined"),
+          ),
+        ).toEqual({ ok: false, reason: "not_found" });
+        const accepted = await events().acceptOffer(
+          projectId,
+          { eventId: fromBrowser.event.id, customerEmail: "v@example.com", owner: customer, since },
+          "discount",
+          null,
+          at(2),
+          publisher("cancel_flow.offer_accepted"),
+        );
+        expect(accepted).toMatchObject({ ok: true, event: { status: "offer_accepted" } });
+        const other = await events().submit(
+          projectId,
+          submission("w@example.com"),
+          CLIENT_B,
+          at(3),
+          since,
+          publish,
+        );
+        expect(
+          await events().decline(
+            projectId,
+            other.event.id,
+            SERVER,
+            at(4),
+            publisher("cancel_flow.offer_declined"),
+          ),
+        ).toMatchObject({ ok: true, event: { offerDeclined: true } });
+      });
+
+      test("only the offer served can be accepted, and accepting rewrites nothing else", async () => {
+        const { event } = await events().submit(
+          projectId,
+          submission("m@example.com", { cancelReasonText: "too pricey", customerName: "Ada" }),
+          OWNER,
+          at(0),
+          since,
+          publisher("cancel_flow.submitted"),
+        );
+        const accept = (offerType: "pause" | "discount") =>
+          events().acceptOffer(
+            projectId,
+            { eventId: event.id, customerEmail: "m@example.com", owner: OWNER, since },
+            offerType,
+            null,
+            at(HOUR),
+            publisher("cancel_flow.offer_accepted"),
+          );
+        expect(await accept("pause")).toMatchObject({ ok: false, reason: "offer_mismatch" });
+        expect(await accept("discount")).toMatchObject({
+          ok: true,
+          event: {
+            status: "offer_accepted",
+            offerType: "discount",
+            offerTerms: DISCOUNT,
+            cancelReason: "too_expensive",
+            cancelReasonText: "too pricey",
+            customerName: "Ada",
+            mrrCents: 4900,
+          },
         });
       });
 
@@ -467,6 +669,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const { event } = await events().submit(
           projectId,
           submission("d@example.com"),
+          OWNER,
           at(0),
           since,
           publisher("cancel_flow.submitted"),
@@ -475,9 +678,9 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           Array.from({ length: 6 }, () =>
             events().acceptOffer(
               projectId,
-              { eventId: event.id, customerEmail: "d@example.com", since },
+              { eventId: event.id, customerEmail: "d@example.com", owner: OWNER, since },
               "discount",
-              apiEvent("d@example.com"),
+              null,
               at(HOUR),
               publisher("cancel_flow.offer_accepted"),
             ),
@@ -497,6 +700,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const declined = await events().decline(
           projectId,
           event.id,
+          SERVER,
           at(1),
           publisher("cancel_flow.offer_declined"),
         );
@@ -529,6 +733,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           await events().decline(
             projectId,
             event.id,
+            SERVER,
             at(4),
             publisher("cancel_flow.offer_declined"),
           ),
@@ -540,6 +745,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           await events().decline(
             projectId,
             randomUUID(),
+            SERVER,
             at(4),
             publisher("cancel_flow.offer_declined"),
           ),
@@ -563,6 +769,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           await events().decline(
             projectId,
             event.id,
+            SERVER,
             at(1),
             publisher("cancel_flow.offer_declined"),
           ),
@@ -578,6 +785,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           const { event } = await events().submit(
             projectId,
             submission(`g${i}@example.com`, { mrrCents: 1000 * (i + 1) }),
+            OWNER,
             at(i * 1000),
             since,
             publisher("cancel_flow.submitted"),
@@ -587,15 +795,16 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const [e0, e1, e2] = created as [ChurnEventRecord, ChurnEventRecord, ChurnEventRecord];
         await events().acceptOffer(
           projectId,
-          { eventId: e0.id, customerEmail: e0.customerEmail, since },
+          { eventId: e0.id, customerEmail: e0.customerEmail, owner: OWNER, since },
           "discount",
-          apiEvent("x@example.com"),
+          null,
           at(10_000),
           publisher("cancel_flow.offer_accepted"),
         );
         await events().decline(
           projectId,
           e1.id,
+          OWNER,
           at(10_000),
           publisher("cancel_flow.offer_declined"),
         );
@@ -636,6 +845,10 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           offersAccepted: 1,
           offersDeclined: 1,
           savedMrr: 1000,
+          // Every cancel-flow event here is a browser's claim; the API-created one is not.
+          claimedMrrAtRisk: 2000 + 4000 + 5000,
+          claimedRecoveredMrr: 1000,
+          claimedSavedMrr: 1000,
         });
         expect(stats.byReason).toEqual([
           { reason: "too_expensive", submissions: 5, offersAccepted: 1 },
@@ -666,32 +879,33 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
     });
 
     describe("track events", () => {
-      test("a batch is stored whole and listed newest first", async () => {
+      const QUOTA = 1_000_000;
+      const event = (name: string, properties: string | null = null, occurredAt = at(0)) => ({
+        customerEmail: null,
+        customerId: null,
+        event: name,
+        properties,
+        occurredAt,
+      });
+
+      test("a batch is stored whole, counted in the usage and listed newest first", async () => {
         const stored = await storage.repos.trackEvents.insertMany(
           projectId,
           null,
           [
-            {
-              customerEmail: "a@example.com",
-              customerId: null,
-              event: "a",
-              properties: null,
-              occurredAt: at(0),
-            },
-            {
-              customerEmail: null,
-              customerId: "c1",
-              event: "b",
-              properties: '{"plan":"pro"}',
-              occurredAt: at(1),
-            },
+            { ...event("a"), customerEmail: "a@example.com" },
+            { ...event("b", '{"plan":"pro"}'), customerId: "c1" },
           ],
           at(2),
+          QUOTA,
         );
-        expect(stored).toBe(2);
+        expect(stored).toEqual({ stored: 2, overQuota: false });
         const latest = await storage.repos.trackEvents.listByProject(projectId, 10);
         expect(latest.map((e) => e.event)).toEqual(["b", "a"]);
         expect(latest[0]).toMatchObject({ properties: '{"plan":"pro"}', createdAt: at(2) });
+        const usage = await storage.repos.trackEvents.usage(projectId);
+        expect(usage.events).toBe(2);
+        expect(usage.bytes).toBeGreaterThan(2 * 200);
       });
 
       test("a batch with an invalid event stores nothing", async () => {
@@ -699,26 +913,40 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           storage.repos.trackEvents.insertMany(
             projectId,
             null,
-            [
-              {
-                customerEmail: null,
-                customerId: null,
-                event: "ok",
-                properties: null,
-                occurredAt: at(0),
-              },
-              {
-                customerEmail: null,
-                customerId: null,
-                event: "bad",
-                properties: "{not json",
-                occurredAt: at(0),
-              },
-            ],
+            [event("ok"), event("bad", "{not json")],
             at(1),
+            QUOTA,
           ),
         ).rejects.toThrow();
         expect(await storage.repos.trackEvents.listByProject(projectId, 10)).toEqual([]);
+      });
+
+      test("a batch that would pass the quota stores nothing; other projects are unaffected", async () => {
+        const big = `{"x":"${"y".repeat(4000)}"}`;
+        const insert = (project: string, name: string) =>
+          storage.repos.trackEvents.insertMany(project, null, [event(name, big)], at(0), 5000);
+        expect(await insert(projectId, "a")).toEqual({ stored: 1, overQuota: false });
+        expect(await insert(projectId, "b")).toEqual({ stored: 0, overQuota: true });
+        expect((await storage.repos.trackEvents.usage(projectId)).events).toBe(1);
+        const other = await account();
+        expect(await insert(other.project.id, "c")).toEqual({ stored: 1, overQuota: false });
+      });
+
+      test("pruning deletes the oldest stored events in batches and frees their quota", async () => {
+        for (let i = 0; i < 5; i++) {
+          await storage.repos.trackEvents.insertMany(
+            projectId,
+            null,
+            [event(`e${i}`)],
+            at(i * HOUR),
+            QUOTA,
+          );
+        }
+        const prune = () => storage.repos.trackEvents.pruneStoredBefore(at(3 * HOUR), 2);
+        expect([await prune(), await prune(), await prune()]).toEqual([2, 1, 0]);
+        const left = await storage.repos.trackEvents.listByProject(projectId, 10);
+        expect(left.map((e) => e.event)).toEqual(["e4", "e3"]);
+        expect((await storage.repos.trackEvents.usage(projectId)).events).toBe(2);
       });
     });
   });

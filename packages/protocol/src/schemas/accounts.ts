@@ -48,3 +48,7 @@ export const SessionResponse = dataOf(Type.Object({ user: refTo(User), token: Ty
 export type SessionResponse = Static<typeof SessionResponse>;
 
 export const UserResponse = dataOf(refTo(User));
+
+/** Whether this server takes new accounts (the dashboard hides sign-up when it does not). */
+export const RegistrationStatus = dataOf(Type.Object({ open: Type.Boolean() }));
+export type RegistrationStatus = Static<typeof RegistrationStatus>;

@@ -2,8 +2,8 @@ import { type Static, type TInteger, type TOptional, type TString, Type } from "
 import { CUSTOMER_FIELDS, type CustomerField } from "../customer-fields.js";
 import { CANCEL_REASONS, CHURN_STATUSES, OFFER_TYPES } from "../index.js";
 import { REASON_TEXT_MAX_LENGTH } from "../limits.js";
-import { Nullable, PageQuery, StringEnum, Timestamp } from "./common.js";
-import { ReasonInput } from "./offers.js";
+import { Nullable, PageQuery, refTo, StringEnum, Timestamp } from "./common.js";
+import { PublicOffer, ReasonInput } from "./offers.js";
 
 type Fields = (typeof CUSTOMER_FIELDS)[number];
 type FieldSchema<F extends CustomerField> = F["kind"] extends "integer" ? TInteger : TString;
@@ -69,6 +69,15 @@ export const ChurnEvent = Type.Object(
       description:
         "When the customer accepted an offer (kept if the event later becomes recovered or lost)",
     }),
+    offer_terms: Type.Union([refTo(PublicOffer), Type.Null()], {
+      description:
+        "The offer as it was shown for the reason: what an acceptance means, whatever a browser claims",
+    }),
+    mrr_verified: Type.Boolean({
+      description:
+        "false when the MRR is only what a browser sent; true when a secret key, the billing provider or a customer token vouches for it",
+    }),
+    livemode: Type.Boolean({ description: "false for data written with a test key" }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { MRR_MAX_CENTS } from "../customer-fields.js";
 import { KEY_TYPES } from "../index.js";
 import { NullableTimestamp, refTo, StringEnum, Timestamp } from "./common.js";
 
@@ -21,6 +22,10 @@ export const Project = Type.Object(
     slug: Type.String(),
     support_email: Type.Union([Type.String(), Type.Null()]),
     allowed_origins: Type.Array(Type.String()),
+    max_claimed_mrr: Type.Integer({
+      description:
+        "The largest MRR (cents) the cancel flow accepts from a browser for one customer; larger claims get 400",
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -37,8 +42,15 @@ export const CreateProjectBody = Type.Object(
 );
 export type CreateProjectBody = Static<typeof CreateProjectBody>;
 
+const MaxClaimedMrr = Type.Integer({ minimum: 0, maximum: MRR_MAX_CENTS });
+
+/** PUT replaces the name and support email; PATCH changes only the fields given. */
 export const UpdateProjectBody = Type.Object(
-  { name: Type.Optional(ProjectName), support_email: Type.Optional(SupportEmail) },
+  {
+    name: Type.Optional(ProjectName),
+    support_email: Type.Optional(SupportEmail),
+    max_claimed_mrr: Type.Optional(MaxClaimedMrr),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateProjectBody = Static<typeof UpdateProjectBody>;

@@ -16,6 +16,17 @@ export const ChurnStats = Type.Object(
     recovery_rate: Type.Number({
       description: "(recovered + offer_accepted) / total_events, 4 decimals, 0 when no events",
     }),
+    claimed_mrr: Type.Object(
+      {
+        total_mrr_at_risk: Type.Integer(),
+        recovered_mrr: Type.Integer(),
+        saved_mrr: Type.Integer(),
+      },
+      {
+        description:
+          "The parts of total_mrr_at_risk, recovered_mrr and cancel_flow.saved_mrr that are only what browsers sent (no secret key, billing provider or customer token vouches for them)",
+      },
+    ),
     cancel_flow: Type.Object({
       submissions: Type.Integer({
         description: "Events created by the cancel flow (one per customer per 24 h)",

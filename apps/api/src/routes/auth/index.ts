@@ -7,14 +7,16 @@ import {
   ErrorResponse,
   LoginBody,
   RegisterBody,
+  RegistrationStatus,
   refTo,
   SessionResponse,
   UserResponse,
 } from "@windback/protocol/schemas";
+import { requireAcceptablePassword } from "../../auth/passwords.js";
 import { principalOf } from "../../auth/principal.js";
 import { toIso } from "../../lib/clock.js";
 import { normalizeEmail, requireEmail } from "../../lib/email.js";
-import { AppError, badRequest, conflict, unauthenticated } from "../../lib/errors.js";
+import { AppError, badRequest, conflict, forbidden, unauthenticated } from "../../lib/errors.js";
 import { serializeUser } from "../../lib/serializers.js";
 import { createKeyedLimiter } from "../../plugins/rate-limits.js";
 import { UniqueViolationError } from "../../storage/errors.js";
@@ -43,6 +45,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           201: SessionResponse,
           400: refTo(ErrorResponse),
+          403: refTo(ErrorResponse),
           409: refTo(ErrorResponse),
           429: refTo(ErrorResponse),
           503: refTo(ErrorResponse),
@@ -50,9 +53,16 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      if (app.config.registration === "closed") {
+        throw forbidden(
+          "This server does not take new accounts (REGISTRATION=closed)",
+          ERROR_CODES.REGISTRATION_CLOSED,
+        );
+      }
       const name = request.body.name.trim();
       if (name === "") throw badRequest("body/name must not be blank");
       const email = requireEmail(request.body.email, "body/email");
+      requireAcceptablePassword(request.body.password, "body/password");
       const passwordHash = await app.passwords.hash(request.body.password);
       const now = toIso(app.clock.now());
       const userId = randomUUID();
@@ -108,6 +118,20 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    "/auth/registration",
+    {
+      config: { auth: "none" },
+      schema: {
+        tags: ["auth"],
+        operationId: "getRegistrationStatus",
+        summary: "Whether this server takes new accounts (REGISTRATION)",
+        response: { 200: RegistrationStatus, 429: refTo(ErrorResponse) },
+      },
+    },
+    async () => ({ data: { open: app.config.registration === "open" } }),
+  );
+
+  app.get(
     "/auth/me",
     {
       config: { auth: ["account", "secret"] },
@@ -146,6 +170,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (principal.kind !== "user")
         throw new AppError(403, ERROR_CODES.FORBIDDEN, "Sessions only");
       const { current_password, new_password } = request.body;
+      requireAcceptablePassword(new_password, "body/new_password");
       if (!(await app.passwords.verify(principal.user.passwordHash, current_password))) {
         throw badRequest("current_password is not correct", ERROR_CODES.INVALID_CREDENTIALS);
       }

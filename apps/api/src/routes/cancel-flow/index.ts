@@ -13,9 +13,11 @@ import {
   refTo,
 } from "@windback/protocol/schemas";
 import type { FastifyRequest } from "fastify";
+import { flowClientOf } from "../../auth/client.js";
 import { principalOf } from "../../auth/principal.js";
 import { AppError } from "../../lib/errors.js";
 import { requireCancelReason, serializePublicOffer } from "../../lib/offers.js";
+import type { FlowCaller } from "../../services/churn-events.js";
 import { authErrors } from "../schemas.js";
 
 const tags = ["cancel flow"];
@@ -31,6 +33,18 @@ function keyProjectId(request: FastifyRequest): string {
   const principal = principalOf(request);
   if (principal.kind !== "key") throw new AppError(403, ERROR_CODES.FORBIDDEN, "Use an API key");
   return principal.projectId;
+}
+
+/** Who continues the flow: the client it belongs to (auth/client.ts). */
+function callerOf(request: FastifyRequest): FlowCaller {
+  const principal = principalOf(request);
+  const { identity } = flowClientOf(request, principal);
+  const secret = principal.kind === "key" && principal.keyType === "secret";
+  return {
+    client: identity,
+    vouch: secret ? { by: "secret_key" } : { by: "nobody" },
+    livemode: true,
+  };
 }
 
 /** What the widget calls (docs/design.md §2.6). The key decides the project; there is no slug. */
@@ -55,6 +69,7 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { event, deduplicated, offer } = await churnEvents.submit(
         keyProjectId(request),
         request.body,
+        callerOf(request),
       );
       return reply.status(deduplicated ? 202 : 200).send({
         success: true,
@@ -99,7 +114,11 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const event = await churnEvents.acceptOffer(keyProjectId(request), request.body);
+      const event = await churnEvents.acceptOffer(
+        keyProjectId(request),
+        request.body,
+        callerOf(request),
+      );
       return { success: true as const, message: "Offer accepted", event_id: event.id };
     },
   );
@@ -117,7 +136,7 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await churnEvents.decline(keyProjectId(request), request.body.event_id);
+      await churnEvents.decline(keyProjectId(request), request.body.event_id, callerOf(request));
       return { success: true as const };
     },
   );

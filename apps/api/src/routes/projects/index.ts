@@ -125,42 +125,46 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
-  app.put(
-    "/projects/:slug",
-    {
+  // PATCH (docs/design.md §2.4) and the older PUT both change only the fields given.
+  for (const method of ["PATCH", "PUT"] as const) {
+    app.route({
+      method,
+      url: "/projects/:slug",
       config: { auth: ["account", "secret"] },
       schema: {
         tags,
-        operationId: "updateProject",
-        summary: "Rename a project or change its support email (the slug stays stable)",
+        operationId: method === "PATCH" ? "patchProject" : "updateProject",
+        summary: "Change a project's name, support email or settings (the slug stays stable)",
         params: SlugParams,
         body: UpdateProjectBody,
         response: { 200: dataOf(refTo(Project)), ...authErrors },
       },
-    },
-    async (request) => {
-      const project = await resolveProject(app, request, request.params.slug);
-      const { name, support_email } = request.body;
-      const updated = await app.repos.projects.update(
-        project.id,
-        {
-          ...(name !== undefined && { name: cleanName(name) }),
-          ...(support_email !== undefined && {
-            supportEmail:
-              support_email === null ? null : requireEmail(support_email, "body/support_email"),
-          }),
-        },
-        toIso(app.clock.now()),
-      );
-      if (!updated) throw notFound("Project");
-      return { data: serializeProject(updated) };
-    },
-  );
+      handler: async (request) => {
+        const project = await resolveProject(app, request, request.params.slug);
+        const { name, support_email, max_claimed_mrr } = request.body;
+        const updated = await app.repos.projects.update(
+          project.id,
+          {
+            ...(name !== undefined && { name: cleanName(name) }),
+            ...(support_email !== undefined && {
+              supportEmail:
+                support_email === null ? null : requireEmail(support_email, "body/support_email"),
+            }),
+            ...(max_claimed_mrr !== undefined && { maxClaimedMrrCents: max_claimed_mrr }),
+          },
+          toIso(app.clock.now()),
+        );
+        if (!updated) throw notFound("Project");
+        return { data: serializeProject(updated) };
+      },
+    });
+  }
 
   app.delete(
     "/projects/:slug",
     {
-      config: { auth: ["account", "secret"] },
+      // A leaked secret key must not be able to destroy the project it belongs to.
+      config: { auth: ["account"] },
       schema: {
         tags,
         operationId: "deleteProject",

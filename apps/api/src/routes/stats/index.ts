@@ -59,6 +59,11 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
         total_mrr_at_risk: s.totalMrrAtRisk,
         recovered_mrr: s.recoveredMrr,
         recovery_rate: rate(s.recoveredEvents + s.offerAcceptedEvents, s.totalEvents),
+        claimed_mrr: {
+          total_mrr_at_risk: s.claimedMrrAtRisk,
+          recovered_mrr: s.claimedRecoveredMrr,
+          saved_mrr: s.claimedSavedMrr,
+        },
         cancel_flow: {
           submissions: s.submissions,
           offers_shown: s.offersShown,

@@ -98,8 +98,8 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/track",
     {
-      // Origin-guarded like the cancel flow, but outside its per-key budget (per-IP limit only).
-      config: { auth: ["public", "secret"], browser: { budget: null } },
+      // Origin-guarded like the cancel flow, with a budget of its own per key and client.
+      config: { auth: ["public", "secret"], browser: { budget: "track" } },
       schema: {
         tags: ["cancel flow"],
         operationId: "track",
@@ -143,11 +143,24 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (parsed.ok) accepted.push(parsed.event);
         else errors.push(batch.length > 1 ? `events[${index}]: ${parsed.error}` : parsed.error);
       });
+      let stored = 0;
       if (accepted.length > 0) {
-        await app.repos.trackEvents.insertMany(principal.projectId, principal.keyId, accepted, now);
+        const result = await app.repos.trackEvents.insertMany(
+          principal.projectId,
+          principal.keyId,
+          accepted,
+          now,
+          app.config.trackQuotaBytes,
+        );
+        stored = result.stored;
+        if (result.overQuota) {
+          errors.unshift(
+            "the project's storage quota for tracked events is full; nothing was stored",
+          );
+        }
       }
-      reply.header("x-windback-track-accepted", accepted.length);
-      reply.header("x-windback-track-rejected", errors.length);
+      reply.header("x-windback-track-accepted", stored);
+      reply.header("x-windback-track-rejected", batch.length - stored);
       if (errors[0]) reply.header("x-windback-track-error", errors[0]);
       return { status: "ok" as const };
     },

@@ -1,13 +1,22 @@
-import type { CancelReason, ChurnSource, ChurnStatus, OfferType } from "@windback/protocol";
 import type {
+  CancelReason,
+  ChurnSource,
+  ChurnStatus,
+  OfferType,
+  PublicOffer,
+} from "@windback/protocol";
+import type {
+  AcceptTarget,
   CancelFlowSubmission,
   ChurnEventRecord,
   ChurnEventsRepository,
   ChurnStatsRow,
   DomainEvent,
   DomainEventType,
+  FlowOwner,
   NewChurnEvent,
   Publish,
+  TransitionResult,
 } from "../types.js";
 import type { SqliteDatabase } from "./database.js";
 
@@ -30,6 +39,10 @@ interface ChurnEventRow {
   offer_shown: number;
   offer_declined: number;
   offer_accepted_at: string | null;
+  client_key: string | null;
+  mrr_verified: number;
+  offer_terms: string | null;
+  livemode: number;
   created_at: string;
   updated_at: string;
 }
@@ -53,6 +66,10 @@ const toEvent = (row: ChurnEventRow): ChurnEventRecord => ({
   offerShown: row.offer_shown === 1,
   offerDeclined: row.offer_declined === 1,
   offerAcceptedAt: row.offer_accepted_at,
+  clientKey: row.client_key,
+  mrrVerified: row.mrr_verified === 1,
+  offerTerms: row.offer_terms === null ? null : (JSON.parse(row.offer_terms) as PublicOffer),
+  livemode: row.livemode === 1,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -75,6 +92,20 @@ const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
   occurredAt: row.occurred_at,
 });
 
+interface OwnedQuery {
+  projectId: string;
+  clientKey: string | null;
+}
+
+/** The query parameters that restrict a lookup to what `owner` may see. */
+function ownedBy(projectId: string, owner: FlowOwner) {
+  return {
+    projectId,
+    clientKey: owner.kind === "client" ? owner.clientKey : null,
+    ownerEmail: owner.kind === "customer" ? owner.email : null,
+  };
+}
+
 /** Statuses no transition leaves. */
 const FINAL: ReadonlySet<ChurnStatus> = new Set(["recovered", "lost"]);
 
@@ -87,9 +118,14 @@ export const CHURN_EVENT_SQL = {
          ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
   listByStatus: `SELECT * FROM churn_events WHERE project_id = ? AND status = ?
                  ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-  /** Submit's de-duplication: the customer's latest event since a moment. */
+  /**
+   * Submit's de-duplication: the customer's latest event the owner sees (one client's when
+   * @clientKey is set, any otherwise).
+   */
   latestOfCustomer: `SELECT * FROM churn_events
-                     WHERE project_id = ? AND customer_email = ? AND created_at >= ?
+                     WHERE project_id = @projectId AND customer_email = @email
+                       AND created_at >= @since
+                       AND (@clientKey IS NULL OR client_key = @clientKey)
                      ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   /** List totals come from the counters of migration 3, not from counting rows. */
   count: "SELECT coalesce(sum(events), 0) AS total FROM churn_stats WHERE project_id = ?",
@@ -114,11 +150,18 @@ export const CHURN_EVENT_SQL = {
         AS offersDeclined,
       coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted = 1
                          AND status IN ('offer_accepted', 'recovered') THEN mrr_cents END), 0)
-        AS savedMrr
-    FROM churn_stats WHERE project_id = ?`,
+        AS savedMrr,
+      coalesce(sum(CASE WHEN mrr_verified = 0 AND status = 'new' THEN mrr_cents END), 0)
+        AS claimedMrrAtRisk,
+      coalesce(sum(CASE WHEN mrr_verified = 0 AND status IN ('recovered', 'offer_accepted')
+                        THEN mrr_cents END), 0) AS claimedRecoveredMrr,
+      coalesce(sum(CASE WHEN mrr_verified = 0 AND source = 'cancel_flow' AND offer_accepted = 1
+                         AND status IN ('offer_accepted', 'recovered') THEN mrr_cents END), 0)
+        AS claimedSavedMrr
+    FROM churn_stats WHERE project_id = ? AND livemode = 1`,
   statsByReason: `SELECT nullif(cancel_reason, '') AS reason, sum(events) AS submissions,
       sum(CASE WHEN offer_accepted = 1 THEN events ELSE 0 END) AS offersAccepted
-    FROM churn_stats WHERE project_id = ? AND source = 'cancel_flow'
+    FROM churn_stats WHERE project_id = ? AND livemode = 1 AND source = 'cancel_flow'
     GROUP BY cancel_reason HAVING sum(events) > 0 ORDER BY submissions DESC, cancel_reason`,
 } as const;
 
@@ -127,10 +170,11 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     `INSERT INTO churn_events (id, project_id, customer_email, customer_name, provider,
        provider_subscription_id, plan_name, mrr_cents, currency, tenure_days, cancel_reason,
        cancel_reason_text, status, source, offer_type, offer_shown, offer_accepted_at,
-       created_at, updated_at)
+       client_key, mrr_verified, offer_terms, livemode, created_at, updated_at)
      VALUES (@id, @projectId, @customerEmail, @customerName, @provider, @providerSubscriptionId,
        @planName, @mrrCents, @currency, @tenureDays, @cancelReason, @cancelReasonText, @status,
-       @source, @offerType, @offerShown, @offerAcceptedAt, @now, @now)`,
+       @source, @offerType, @offerShown, @offerAcceptedAt, @clientKey, @mrrVerified,
+       @offerTerms, @livemode, @now, @now)`,
   );
   const byId = db.prepare<[string, string], ChurnEventRow>(
     "SELECT * FROM churn_events WHERE id = ? AND project_id = ?",
@@ -143,21 +187,33 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const countByStatus = db.prepare<[string, string], { total: number }>(
     CHURN_EVENT_SQL.countByStatus,
   );
-  const latestOfCustomer = db.prepare<[string, string, string], ChurnEventRow>(
-    CHURN_EVENT_SQL.latestOfCustomer,
-  );
+  const latestOfCustomer = db.prepare<
+    [OwnedQuery & { email: string; since: string }],
+    ChurnEventRow
+  >(CHURN_EVENT_SQL.latestOfCustomer);
   // A second submission in the same flow (the customer went back and picked another reason).
   const resubmit = db.prepare<
-    [CancelReason | null, string | null, OfferType | null, number, string, string]
+    [CancelReason | null, string | null, OfferType | null, string | null, number, string, string]
   >(
     `UPDATE churn_events SET cancel_reason = ?, cancel_reason_text = ?,
-       offer_type = coalesce(?, offer_type), offer_shown = max(offer_shown, ?), updated_at = ?
+       offer_type = coalesce(?, offer_type), offer_terms = coalesce(?, offer_terms),
+       offer_shown = max(offer_shown, ?), updated_at = ?
      WHERE id = ?`,
   );
-  const accept = db.prepare<[OfferType, string, string, string]>(
-    `UPDATE churn_events SET status = 'offer_accepted', offer_type = ?, offer_shown = 1,
+  // Only the status and when: the reason, feedback, customer fields and terms stay as recorded.
+  const accept = db.prepare<[string, string, string]>(
+    `UPDATE churn_events SET status = 'offer_accepted', offer_shown = 1,
        offer_accepted_at = coalesce(offer_accepted_at, ?), updated_at = ?
      WHERE id = ?`,
+  );
+  // The event if its owner may see it; anything else is answered as if it did not exist.
+  const byIdOfOwner = db.prepare<
+    [OwnedQuery & { id: string; ownerEmail: string | null }],
+    ChurnEventRow
+  >(
+    `SELECT * FROM churn_events WHERE id = @id AND project_id = @projectId
+       AND (@clientKey IS NULL OR client_key = @clientKey)
+       AND (@ownerEmail IS NULL OR customer_email = @ownerEmail)`,
   );
   const decline = db.prepare<[string, string]>(
     "UPDATE churn_events SET offer_declined = 1, offer_shown = 1, updated_at = ? WHERE id = ?",
@@ -166,8 +222,9 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     "UPDATE churn_events SET status = ?, updated_at = ? WHERE id = ?",
   );
   const insertDomainEvent = db.prepare(
-    `INSERT INTO domain_events (id, project_id, type, churn_event_id, payload, occurred_at)
-     VALUES (@id, @projectId, @type, @churnEventId, @payload, @occurredAt)`,
+    `INSERT INTO domain_events (id, project_id, type, churn_event_id, payload, livemode,
+       occurred_at)
+     VALUES (@id, @projectId, @type, @churnEventId, @payload, @livemode, @occurredAt)`,
   );
   const historyOf = db.prepare<[string, string], DomainEventRow>(
     "SELECT * FROM domain_events WHERE project_id = ? AND churn_event_id = ? ORDER BY seq",
@@ -181,7 +238,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   /** Stores the change's domain event; runs inside the change's transaction. */
   const publishChange = (publish: Publish, event: ChurnEventRecord): DomainEvent => {
     const domainEvent = publish(event);
-    insertDomainEvent.run(domainEvent);
+    insertDomainEvent.run({ ...domainEvent, livemode: event.livemode ? 1 : 0 });
     return domainEvent;
   };
   const insertEvent = (projectId: string, event: NewChurnEvent, now: string) => {
@@ -190,6 +247,9 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       projectId,
       now,
       offerShown: event.offerShown ? 1 : 0,
+      mrrVerified: event.mrrVerified ? 1 : 0,
+      livemode: event.livemode ? 1 : 0,
+      offerTerms: event.offerTerms === null ? null : JSON.stringify(event.offerTerms),
     });
     return read(projectId, event.id);
   };
@@ -205,18 +265,25 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     (
       projectId: string,
       submission: CancelFlowSubmission,
+      owner: FlowOwner,
       now: string,
       since: string,
       publish: Publish,
     ) => {
-      const existing = latestOfCustomer.get(projectId, submission.customerEmail, since);
+      const existing = latestOfCustomer.get({
+        projectId,
+        clientKey: owner.kind === "client" ? owner.clientKey : null,
+        email: submission.customerEmail,
+        since,
+      });
       if (existing) {
         if (existing.status === "new") {
           resubmit.run(
             submission.cancelReason,
             submission.cancelReasonText,
-            submission.offerType,
-            submission.offerType ? 1 : 0,
+            submission.offerTerms?.offer_type ?? null,
+            submission.offerTerms === null ? null : JSON.stringify(submission.offerTerms),
+            submission.offerTerms ? 1 : 0,
             now,
             existing.id,
           );
@@ -227,9 +294,10 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         projectId,
         {
           ...submission,
+          offerType: submission.offerTerms?.offer_type ?? null,
           source: "cancel_flow",
           status: "new",
-          offerShown: submission.offerType !== null,
+          offerShown: submission.offerTerms !== null,
           offerAcceptedAt: null,
         },
         now,
@@ -241,40 +309,47 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const acceptTx = db.transaction(
     (
       projectId: string,
-      target: { eventId?: string; customerEmail: string; since: string },
+      target: AcceptTarget,
       offerType: OfferType,
-      fallback: NewChurnEvent,
+      fallback: NewChurnEvent | null,
       now: string,
       publish: Publish,
-    ) => {
+    ): TransitionResult => {
       let row: ChurnEventRow | undefined;
       if (target.eventId !== undefined) {
-        row = byId.get(target.eventId, projectId);
-        if (!row) return { ok: false, reason: "not_found" } as const;
+        // Another client's event is answered as if it did not exist.
+        row = byIdOfOwner.get({ id: target.eventId, ...ownedBy(projectId, target.owner) });
+        if (!row) return { ok: false, reason: "not_found" };
       } else {
         // Whatever its status: a retried accept must find the event it already accepted
         // instead of creating another one.
-        row = latestOfCustomer.get(projectId, target.customerEmail, target.since);
+        row = latestOfCustomer.get({
+          projectId,
+          clientKey: target.owner.kind === "client" ? target.owner.clientKey : null,
+          email: target.customerEmail,
+          since: target.since,
+        });
       }
       if (!row) {
+        if (!fallback) return { ok: false, reason: "offer_mismatch", event: null };
         const created = insertEvent(projectId, fallback, now);
-        return { ok: true, event: created, published: publishChange(publish, created) } as const;
+        return { ok: true, event: created, published: publishChange(publish, created) };
       }
-      if (FINAL.has(row.status)) {
-        return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
+      const event = toEvent(row);
+      if (FINAL.has(row.status)) return { ok: false, reason: "invalid_transition", event };
+      if (event.offerTerms?.offer_type !== offerType) {
+        return { ok: false, reason: "offer_mismatch", event };
       }
-      if (row.status === "offer_accepted") {
-        return { ok: true, event: toEvent(row), published: null } as const;
-      }
-      accept.run(offerType, now, now, row.id);
+      if (row.status === "offer_accepted") return { ok: true, event, published: null };
+      accept.run(now, now, row.id);
       const accepted = read(projectId, row.id);
-      return { ok: true, event: accepted, published: publishChange(publish, accepted) } as const;
+      return { ok: true, event: accepted, published: publishChange(publish, accepted) };
     },
   );
 
   const declineTx = db.transaction(
-    (projectId: string, id: string, now: string, publish: Publish) => {
-      const row = byId.get(id, projectId);
+    (projectId: string, id: string, owner: FlowOwner, now: string, publish: Publish) => {
+      const row = byIdOfOwner.get({ id, ...ownedBy(projectId, owner) });
       if (!row) return { ok: false, reason: "not_found" } as const;
       if (row.status !== "new") {
         return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
@@ -340,14 +415,14 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     async list(projectId, filter) {
       return listTx.deferred(projectId, filter);
     },
-    async submit(projectId, submission, now, dedupeSince, publish) {
-      return submitTx.immediate(projectId, submission, now, dedupeSince, publish);
+    async submit(projectId, submission, owner, now, dedupeSince, publish) {
+      return submitTx.immediate(projectId, submission, owner, now, dedupeSince, publish);
     },
     async acceptOffer(projectId, target, offerType, fallback, now, publish) {
       return acceptTx.immediate(projectId, target, offerType, fallback, now, publish);
     },
-    async decline(projectId, id, now, publish) {
-      return declineTx.immediate(projectId, id, now, publish);
+    async decline(projectId, id, owner, now, publish) {
+      return declineTx.immediate(projectId, id, owner, now, publish);
     },
     async setFinalStatus(projectId, id, status, now, publish) {
       return finalTx.immediate(projectId, id, status, now, publish);

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { migrations as defaultMigrations, type Migration } from "./migrations.js";
@@ -16,8 +16,15 @@ export interface OpenDatabaseOptions {
  * WAL with synchronous=FULL so an acknowledged write survives kill -9 and power loss alike.
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // Customer data: a directory we create is the owner's alone, and so is the file (SQLite gives
+  // the -wal and -shm files the database file's mode).
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
+  if (path !== ":memory:") {
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (existsSync(file)) chmodSync(file, 0o600);
+    }
+  }
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);

@@ -223,4 +223,112 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX domain_events_churn_event ON domain_events (project_id, churn_event_id, seq);
     `,
   },
+  {
+    version: 5,
+    name: "flows owned by their client, served offer terms, claimed MRR, live/test data",
+    sql: `
+      -- Who started a cancel-flow event: a keyed hash of the client (the verified customer, or the
+      -- browser's address by /64). Only that client may continue the flow (accept, decline).
+      ALTER TABLE churn_events ADD COLUMN client_key TEXT;
+      -- 0 when the MRR is only a browser's claim; 1 when a secret key, a billing provider or a
+      -- customer token vouches for it. Cancel-flow events recorded before this migration came
+      -- from browsers as far as anyone can tell.
+      ALTER TABLE churn_events ADD COLUMN mrr_verified INTEGER NOT NULL DEFAULT 1
+        CHECK (mrr_verified IN (0, 1));
+      UPDATE churn_events SET mrr_verified = 0 WHERE source = 'cancel_flow';
+      -- The offer as served for the event's reason (JSON, the widget's PublicOffer): what the
+      -- merchant applies when it is accepted, whatever a browser claims afterwards.
+      ALTER TABLE churn_events ADD COLUMN offer_terms TEXT
+        CHECK (offer_terms IS NULL OR json_valid(offer_terms));
+      -- 0 for data written with a test key.
+      ALTER TABLE churn_events ADD COLUMN livemode INTEGER NOT NULL DEFAULT 1
+        CHECK (livemode IN (0, 1));
+      ALTER TABLE domain_events ADD COLUMN livemode INTEGER NOT NULL DEFAULT 1;
+
+      -- The counters gain the two dimensions, so stats can keep claimed MRR apart and test data
+      -- out: rebuilt (a primary key cannot change in place) and refilled from the events.
+      DROP TRIGGER churn_stats_after_insert;
+      DROP TRIGGER churn_stats_after_delete;
+      DROP TRIGGER churn_stats_after_update;
+      DROP TABLE churn_stats;
+      CREATE TABLE churn_stats (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        livemode INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        cancel_reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        offer_shown INTEGER NOT NULL,
+        offer_declined INTEGER NOT NULL,
+        offer_accepted INTEGER NOT NULL,
+        mrr_verified INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        mrr_cents INTEGER NOT NULL,
+        PRIMARY KEY (project_id, livemode, source, cancel_reason, status, offer_shown,
+          offer_declined, offer_accepted, mrr_verified)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO churn_stats
+        SELECT project_id, livemode, source, coalesce(cancel_reason, ''), status, offer_shown,
+          offer_declined, offer_accepted_at IS NOT NULL, mrr_verified, count(*), sum(mrr_cents)
+        FROM churn_events
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+
+      CREATE TRIGGER churn_stats_after_insert AFTER INSERT ON churn_events BEGIN
+        INSERT INTO churn_stats VALUES (NEW.project_id, NEW.livemode, NEW.source,
+          coalesce(NEW.cancel_reason, ''), NEW.status, NEW.offer_shown, NEW.offer_declined,
+          NEW.offer_accepted_at IS NOT NULL, NEW.mrr_verified, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+      END;
+
+      CREATE TRIGGER churn_stats_after_delete AFTER DELETE ON churn_events BEGIN
+        UPDATE churn_stats SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND livemode = OLD.livemode AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL)
+          AND mrr_verified = OLD.mrr_verified;
+      END;
+
+      CREATE TRIGGER churn_stats_after_update AFTER UPDATE OF project_id, livemode, source,
+        cancel_reason, status, offer_shown, offer_declined, offer_accepted_at, mrr_cents,
+        mrr_verified ON churn_events
+      BEGIN
+        UPDATE churn_stats SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND livemode = OLD.livemode AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL)
+          AND mrr_verified = OLD.mrr_verified;
+        INSERT INTO churn_stats VALUES (NEW.project_id, NEW.livemode, NEW.source,
+          coalesce(NEW.cancel_reason, ''), NEW.status, NEW.offer_shown, NEW.offer_declined,
+          NEW.offer_accepted_at IS NOT NULL, NEW.mrr_verified, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+      END;
+
+      -- Project settings of the cancel flow.
+      ALTER TABLE projects ADD COLUMN max_claimed_mrr_cents INTEGER NOT NULL DEFAULT 1000000
+        CHECK (max_claimed_mrr_cents >= 0);
+
+      -- /track: a per-project storage quota needs the bytes stored, kept with every write.
+      ALTER TABLE track_events ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0;
+      UPDATE track_events SET size_bytes = 200 + length(event) + coalesce(length(properties), 0)
+        + coalesce(length(customer_email), 0) + coalesce(length(customer_id), 0);
+      CREATE TABLE track_usage (
+        project_id TEXT PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+        events INTEGER NOT NULL,
+        bytes INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO track_usage SELECT project_id, count(*), sum(size_bytes) FROM track_events
+        GROUP BY project_id;
+      CREATE TRIGGER track_usage_after_insert AFTER INSERT ON track_events BEGIN
+        INSERT INTO track_usage VALUES (NEW.project_id, 1, NEW.size_bytes)
+        ON CONFLICT DO UPDATE SET events = events + 1, bytes = bytes + excluded.bytes;
+      END;
+      CREATE TRIGGER track_usage_after_delete AFTER DELETE ON track_events BEGIN
+        UPDATE track_usage SET events = events - 1, bytes = bytes - OLD.size_bytes
+        WHERE project_id = OLD.project_id;
+      END;
+      -- Retention prunes by age in small batches.
+      CREATE INDEX track_events_created ON track_events (created_at);
+    `,
+  },
 ];

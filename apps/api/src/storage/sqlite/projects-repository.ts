@@ -8,6 +8,7 @@ interface ProjectRow {
   name: string;
   slug: string;
   support_email: string | null;
+  max_claimed_mrr_cents: number;
   created_at: string;
   updated_at: string;
 }
@@ -29,6 +30,7 @@ function toProject(db: SqliteDatabase, row: ProjectRow): ProjectRecord {
     slug: row.slug,
     supportEmail: row.support_email,
     allowedOrigins: originsOf(db, row.id),
+    maxClaimedMrrCents: row.max_claimed_mrr_cents,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -79,8 +81,11 @@ export function createProjectsRepository(db: SqliteDatabase): ProjectsRepository
   const defaultOfUser = db.prepare<[string], ProjectRow>(
     "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, rowid LIMIT 1",
   );
-  const update = db.prepare<[string | null, number, string | null, string, string]>(
-    "UPDATE projects SET name = coalesce(?, name), support_email = CASE WHEN ? THEN ? ELSE support_email END, updated_at = ? WHERE id = ?",
+  const update = db.prepare<[string | null, number, string | null, number | null, string, string]>(
+    `UPDATE projects SET name = coalesce(?, name),
+       support_email = CASE WHEN ? THEN ? ELSE support_email END,
+       max_claimed_mrr_cents = coalesce(?, max_claimed_mrr_cents), updated_at = ?
+     WHERE id = ?`,
   );
   const remove = db.prepare<[string]>("DELETE FROM projects WHERE id = ?");
   const clearOrigins = db.prepare<[string]>("DELETE FROM project_origins WHERE project_id = ?");
@@ -128,7 +133,14 @@ export function createProjectsRepository(db: SqliteDatabase): ProjectsRepository
     },
     async update(id, changes, now) {
       const hasEmail = changes.supportEmail !== undefined;
-      update.run(changes.name ?? null, hasEmail ? 1 : 0, changes.supportEmail ?? null, now, id);
+      update.run(
+        changes.name ?? null,
+        hasEmail ? 1 : 0,
+        changes.supportEmail ?? null,
+        changes.maxClaimedMrrCents ?? null,
+        now,
+        id,
+      );
       return read(byId.get(id));
     },
     async delete(id) {
