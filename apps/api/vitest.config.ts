@@ -4,11 +4,20 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // Tests run against the protocol sources so they never depend on a stale build.
-    alias: {
-      "@windback/protocol": fileURLToPath(
-        new URL("../../packages/protocol/src/index.ts", import.meta.url),
-      ),
-    },
+    alias: [
+      {
+        find: /^@windback\/protocol$/,
+        replacement: fileURLToPath(
+          new URL("../../packages/protocol/src/index.ts", import.meta.url),
+        ),
+      },
+      {
+        find: /^@windback\/protocol\/schemas$/,
+        replacement: fileURLToPath(
+          new URL("../../packages/protocol/src/schemas/index.ts", import.meta.url),
+        ),
+      },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],

@@ -1,7 +1,7 @@
 import Fastify, { type RouteOptions } from "fastify";
 import { afterEach, describe, expect, test } from "vitest";
 import { windbackApp } from "../src/app.js";
-import { openDatabase } from "../src/db/database.js";
+import { createSqliteStorage } from "../src/storage/sqlite/index.js";
 import { bearer, buildTestApp, registerAccount, type TestContext, testConfig } from "./helpers.js";
 
 /**
@@ -425,19 +425,42 @@ describe.each(routes)("$method $pattern", (route) => {
   });
 });
 
-test("the table covers every authenticated route", async () => {
-  const seen: string[] = [];
+/**
+ * The routes anyone may call without a credential. A new public route must be added here on
+ * purpose; every other route must have a row in the table above.
+ */
+const PUBLIC_ROUTES = [
+  "GET /health",
+  "POST /api/v1/auth/register",
+  "POST /api/v1/auth/login",
+  "GET /api/v1/openapi.json",
+  "GET /widget.js",
+  "GET /widget.:hash.js",
+  "GET /embed.js",
+  "GET /embed.:hash.js",
+  "GET /widget/locales/:file",
+  "GET /embed",
+];
+
+test("every route declares its policy: public ones are pinned, the rest are in the table", async () => {
+  const authenticated: string[] = [];
+  const open: string[] = [];
   // The onRoute hook must be in place before the app registers its routes.
   const probe = Fastify();
   probe.addHook("onRoute", (r: RouteOptions) => {
-    if (r.method !== "HEAD" && r.config && "auth" in (r.config as object)) {
-      seen.push(`${r.method} ${r.url}`);
-    }
+    if (r.method === "HEAD" || r.method === "OPTIONS") return;
+    const auth = (r.config as { auth?: unknown } | undefined)?.auth;
+    (auth === "none" ? open : authenticated).push(`${r.method} ${r.url}`);
   });
-  await probe.register(windbackApp, { config: testConfig(), db: openDatabase(":memory:") });
+  // The widget's routes are registered whether or not the widget is built (they answer 503).
+  await probe.register(windbackApp, {
+    config: testConfig({ widgetDistDir: "/nonexistent" }),
+    storage: createSqliteStorage(":memory:"),
+  });
   await probe.ready();
   await probe.close();
   const covered = new Set(routes.map((r) => `${r.method} ${r.pattern}`));
-  expect(seen.length).toBeGreaterThan(40);
-  for (const route of seen) expect(covered, route).toContain(route);
+  expect(authenticated.length).toBeGreaterThan(40);
+  for (const route of authenticated) expect(covered, route).toContain(route);
+  expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
 });

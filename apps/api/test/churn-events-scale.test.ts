@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { toIso } from "../src/lib/clock.js";
-import { CHURN_EVENT_SQL } from "../src/repositories/sqlite/churn-events-repository.js";
+import { CHURN_EVENT_SQL } from "../src/storage/sqlite/churn-events-repository.js";
 import {
   bearer,
   buildTestApp,

@@ -1,7 +1,8 @@
 import { buildServer } from "../src/app.js";
 import type { AppConfig } from "../src/config.js";
-import { openDatabase, type SqliteDatabase } from "../src/db/database.js";
 import type { Clock } from "../src/lib/clock.js";
+import type { SqliteDatabase } from "../src/storage/sqlite/database.js";
+import { createSqliteStorage, type SqliteStorage } from "../src/storage/sqlite/index.js";
 
 /** A clock tests can move. */
 export class TestClock implements Clock {
@@ -43,16 +44,18 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 
 export interface TestContext {
   app: Awaited<ReturnType<typeof buildServer>>;
+  storage: SqliteStorage;
+  /** The SQLite connection behind `storage`, for tests that look at rows or hold locks. */
   db: SqliteDatabase;
   clock: TestClock;
 }
 
 export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<TestContext> {
   const clock = new TestClock();
-  const db = openDatabase(":memory:");
-  const app = await buildServer({ config: testConfig(overrides), clock, db });
+  const storage = createSqliteStorage(":memory:");
+  const app = await buildServer({ config: testConfig(overrides), clock, storage });
   await app.ready();
-  return { app, db, clock };
+  return { app, storage, db: storage.db, clock };
 }
 
 export interface Account {

@@ -23,9 +23,3 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: "INTERNAL_ERROR",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
-
-/** Every error body the API sends. */
-export interface ApiError {
-  error: string;
-  code: ErrorCode;
-}

@@ -1,10 +1,6 @@
 import { hash, verify } from "@node-rs/argon2";
 import type { PasswordHashingParams } from "../config.js";
 
-export const PASSWORD_MIN_LENGTH = 8;
-/** argon2 is fed the whole password; a cap stops megabyte passwords from being a cheap DoS. */
-export const PASSWORD_MAX_LENGTH = 1024;
-
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** Constant-time by construction (argon2 recomputes the hash); false on a malformed hash. */

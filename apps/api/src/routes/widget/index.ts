@@ -223,8 +223,9 @@ export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptio
       code: "SERVICE_UNAVAILABLE",
     });
 
-  // Static files are cheap and shared by every customer behind one NAT: no per-IP budget.
-  const assetConfig = { config: { rateLimit: false as const } };
+  // Static files are cheap and shared by every customer behind one NAT: no per-IP budget. They
+  // have no tags, so the OpenAPI document (JSON operations only) leaves them out.
+  const assetConfig = { config: { auth: "none" as const, rateLimit: false as const } };
 
   for (const name of BUNDLES) {
     app.get(`/${name}.js`, assetConfig, async (request, reply) => {
@@ -276,7 +277,7 @@ export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptio
 
   app.get<{ Querystring: Record<string, string | undefined> }>(
     "/embed",
-    { schema: { querystring: embedQuerySchema } },
+    { config: { auth: "none" }, schema: { querystring: embedQuerySchema } },
     async (request, reply) => {
       if (!assets) return unavailable(reply);
       const key = request.query.key ?? "";

@@ -1,7 +1,5 @@
-import type { SqliteDatabase } from "../../db/database.js";
-import { isUniqueViolation } from "../../db/database.js";
-import { UniqueViolationError } from "../../lib/errors.js";
 import type { NewProject, ProjectRecord, UserRecord, UsersRepository } from "../types.js";
+import type { SqliteDatabase } from "./database.js";
 import { insertProjectWithFreeSlug } from "./projects-repository.js";
 
 interface UserRow {
@@ -48,12 +46,7 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
 
   return {
     async createWithProject(user, project, now) {
-      try {
-        return register.immediate(user, project, now);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new UniqueViolationError("users.email");
-        throw error;
-      }
+      return register.immediate(user, project, now);
     },
     async findById(id) {
       const row = byId.get(id);

@@ -40,25 +40,6 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
   }
 }
 
-/** SQLite result codes that mean "try again later", not "your request was wrong". */
-export function isUnavailableError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    typeof code === "string" &&
-    (code.startsWith("SQLITE_BUSY") ||
-      code.startsWith("SQLITE_LOCKED") ||
-      code.startsWith("SQLITE_FULL") ||
-      code.startsWith("SQLITE_IOERR") ||
-      code === "SQLITE_READONLY" ||
-      code === "SQLITE_CANTOPEN")
-  );
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
-}
-
 const statementCache = new WeakMap<SqliteDatabase, Map<string, Database.Statement>>();
 
 /** A prepared statement, compiled once per connection, for helpers shared by several repositories. */

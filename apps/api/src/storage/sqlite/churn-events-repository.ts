@@ -1,13 +1,15 @@
-import type { CancelReason, ChurnStatus, OfferType } from "@windback/protocol";
-import type { SqliteDatabase } from "../../db/database.js";
+import type { CancelReason, ChurnSource, ChurnStatus, OfferType } from "@windback/protocol";
 import type {
   CancelFlowSubmission,
   ChurnEventRecord,
   ChurnEventsRepository,
-  ChurnSource,
   ChurnStatsRow,
+  DomainEvent,
+  DomainEventType,
   NewChurnEvent,
+  Publish,
 } from "../types.js";
+import type { SqliteDatabase } from "./database.js";
 
 interface ChurnEventRow {
   id: string;
@@ -53,6 +55,24 @@ const toEvent = (row: ChurnEventRow): ChurnEventRecord => ({
   offerAcceptedAt: row.offer_accepted_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+});
+
+interface DomainEventRow {
+  id: string;
+  project_id: string;
+  type: DomainEventType;
+  churn_event_id: string;
+  payload: string;
+  occurred_at: string;
+}
+
+const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
+  id: row.id,
+  type: row.type,
+  projectId: row.project_id,
+  churnEventId: row.churn_event_id,
+  payload: row.payload,
+  occurredAt: row.occurred_at,
 });
 
 /** Statuses no transition leaves. */
@@ -145,12 +165,25 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const setStatus = db.prepare<[string, string, string]>(
     "UPDATE churn_events SET status = ?, updated_at = ? WHERE id = ?",
   );
+  const insertDomainEvent = db.prepare(
+    `INSERT INTO domain_events (id, project_id, type, churn_event_id, payload, occurred_at)
+     VALUES (@id, @projectId, @type, @churnEventId, @payload, @occurredAt)`,
+  );
+  const historyOf = db.prepare<[string, string], DomainEventRow>(
+    "SELECT * FROM domain_events WHERE project_id = ? AND churn_event_id = ? ORDER BY seq",
+  );
   const stats = db.prepare<[string], Omit<ChurnStatsRow, "byReason">>(CHURN_EVENT_SQL.stats);
   const statsByReason = db.prepare<[string], ChurnStatsRow["byReason"][number]>(
     CHURN_EVENT_SQL.statsByReason,
   );
 
   const read = (projectId: string, id: string) => toEvent(byId.get(id, projectId) as ChurnEventRow);
+  /** Stores the change's domain event; runs inside the change's transaction. */
+  const publishChange = (publish: Publish, event: ChurnEventRecord): DomainEvent => {
+    const domainEvent = publish(event);
+    insertDomainEvent.run(domainEvent);
+    return domainEvent;
+  };
   const insertEvent = (projectId: string, event: NewChurnEvent, now: string) => {
     insert.run({
       ...event,
@@ -161,8 +194,21 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     return read(projectId, event.id);
   };
 
+  const createTx = db.transaction(
+    (projectId: string, event: NewChurnEvent, now: string, publish: Publish) => {
+      const created = insertEvent(projectId, event, now);
+      return { event: created, published: publishChange(publish, created) };
+    },
+  );
+
   const submitTx = db.transaction(
-    (projectId: string, submission: CancelFlowSubmission, now: string, since: string) => {
+    (
+      projectId: string,
+      submission: CancelFlowSubmission,
+      now: string,
+      since: string,
+      publish: Publish,
+    ) => {
       const existing = latestOfCustomer.get(projectId, submission.customerEmail, since);
       if (existing) {
         if (existing.status === "new") {
@@ -175,7 +221,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
             existing.id,
           );
         }
-        return { event: read(projectId, existing.id), deduplicated: true };
+        return { event: read(projectId, existing.id), deduplicated: true, published: null };
       }
       const event = insertEvent(
         projectId,
@@ -188,7 +234,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         },
         now,
       );
-      return { event, deduplicated: false };
+      return { event, deduplicated: false, published: publishChange(publish, event) };
     },
   );
 
@@ -199,6 +245,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       offerType: OfferType,
       fallback: NewChurnEvent,
       now: string,
+      publish: Publish,
     ) => {
       let row: ChurnEventRow | undefined;
       if (target.eventId !== undefined) {
@@ -209,34 +256,51 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         // instead of creating another one.
         row = latestOfCustomer.get(projectId, target.customerEmail, target.since);
       }
-      if (!row) return { ok: true, event: insertEvent(projectId, fallback, now) } as const;
+      if (!row) {
+        const created = insertEvent(projectId, fallback, now);
+        return { ok: true, event: created, published: publishChange(publish, created) } as const;
+      }
       if (FINAL.has(row.status)) {
         return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
       }
+      if (row.status === "offer_accepted") {
+        return { ok: true, event: toEvent(row), published: null } as const;
+      }
       accept.run(offerType, now, now, row.id);
-      return { ok: true, event: read(projectId, row.id) } as const;
+      const accepted = read(projectId, row.id);
+      return { ok: true, event: accepted, published: publishChange(publish, accepted) } as const;
     },
   );
 
-  const declineTx = db.transaction((projectId: string, id: string, now: string) => {
-    const row = byId.get(id, projectId);
-    if (!row) return { ok: false, reason: "not_found" } as const;
-    if (row.status !== "new") {
-      return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
-    }
-    decline.run(now, row.id);
-    return { ok: true, event: read(projectId, row.id) } as const;
-  });
+  const declineTx = db.transaction(
+    (projectId: string, id: string, now: string, publish: Publish) => {
+      const row = byId.get(id, projectId);
+      if (!row) return { ok: false, reason: "not_found" } as const;
+      if (row.status !== "new") {
+        return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
+      }
+      decline.run(now, row.id);
+      const declined = read(projectId, row.id);
+      return { ok: true, event: declined, published: publishChange(publish, declined) } as const;
+    },
+  );
 
   const finalTx = db.transaction(
-    (projectId: string, id: string, status: "recovered" | "lost", now: string) => {
+    (
+      projectId: string,
+      id: string,
+      status: "recovered" | "lost",
+      now: string,
+      publish: Publish,
+    ) => {
       const row = byId.get(id, projectId);
       if (!row) return { ok: false, reason: "not_found" } as const;
       if (FINAL.has(row.status)) {
         return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
       }
       setStatus.run(status, now, row.id);
-      return { ok: true, event: read(projectId, row.id) } as const;
+      const changed = read(projectId, row.id);
+      return { ok: true, event: changed, published: publishChange(publish, changed) } as const;
     },
   );
 
@@ -266,8 +330,8 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   });
 
   return {
-    async create(projectId, event, now) {
-      return insertEvent(projectId, event, now);
+    async create(projectId, event, now, publish) {
+      return createTx.immediate(projectId, event, now, publish);
     },
     async findById(projectId, id) {
       const row = byId.get(id, projectId);
@@ -276,17 +340,20 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     async list(projectId, filter) {
       return listTx.deferred(projectId, filter);
     },
-    async submit(projectId, submission, now, dedupeSince) {
-      return submitTx.immediate(projectId, submission, now, dedupeSince);
+    async submit(projectId, submission, now, dedupeSince, publish) {
+      return submitTx.immediate(projectId, submission, now, dedupeSince, publish);
     },
-    async acceptOffer(projectId, target, offerType, fallback, now) {
-      return acceptTx.immediate(projectId, target, offerType, fallback, now);
+    async acceptOffer(projectId, target, offerType, fallback, now, publish) {
+      return acceptTx.immediate(projectId, target, offerType, fallback, now, publish);
     },
-    async decline(projectId, id, now) {
-      return declineTx.immediate(projectId, id, now);
+    async decline(projectId, id, now, publish) {
+      return declineTx.immediate(projectId, id, now, publish);
     },
-    async setFinalStatus(projectId, id, status, now) {
-      return finalTx.immediate(projectId, id, status, now);
+    async setFinalStatus(projectId, id, status, now, publish) {
+      return finalTx.immediate(projectId, id, status, now, publish);
+    },
+    async history(projectId, churnEventId) {
+      return historyOf.all(projectId, churnEventId).map(toDomainEvent);
     },
     async stats(projectId) {
       return statsTx.deferred(projectId);

@@ -1,9 +1,27 @@
 /**
- * Repository interfaces. Routes depend on these only, never on SQL, so another store
- * (PostgreSQL) can sit behind the same promises later.
+ * The storage seam: what the services and routes may ask of a store, and the guarantees they rely
+ * on. Nothing above this file knows SQL or a driver's error codes; every implementation (SQLite in
+ * ./sqlite) throws only the errors of ./errors.ts and passes the contract suite in
+ * apps/api/test/storage/.
  */
 
-import type { CancelReason, ChurnStatus, OfferType } from "@windback/protocol";
+import type {
+  CancelReason,
+  ChurnSource,
+  ChurnStatus,
+  KeyType,
+  OfferType,
+} from "@windback/protocol";
+
+/** A store the app is built from, chosen by configuration (storage/index.ts). */
+export interface Storage {
+  readonly kind: "sqlite";
+  readonly repos: Repositories;
+  /** Resolves when the store answers; rejects with StorageUnavailableError when it cannot. */
+  health(): Promise<void>;
+  /** Closes connections; pending writes finish first. */
+  close(): Promise<void>;
+}
 
 export interface UserRecord {
   id: string;
@@ -25,8 +43,6 @@ export interface ProjectRecord {
   createdAt: string;
   updatedAt: string;
 }
-
-export type KeyType = "public" | "secret";
 
 export interface ApiKeyRecord {
   id: string;
@@ -64,7 +80,10 @@ export interface AuthenticatedKey {
 }
 
 export interface UsersRepository {
-  /** Creates the account and its first project in one transaction. Throws UniqueViolationError on a taken email. */
+  /**
+   * Creates the account and its first project in one transaction. Throws UniqueViolationError on
+   * a taken email: of concurrent registrations with one email, exactly one succeeds.
+   */
   createWithProject(
     user: { id: string; name: string; email: string; passwordHash: string },
     project: NewProject,
@@ -77,6 +96,10 @@ export interface UsersRepository {
 }
 
 export interface ProjectsRepository {
+  /**
+   * Creates the project and its keys in one transaction, under the first slug of the account
+   * that is free ("acme", "acme-2", …): concurrent creations with one name get distinct slugs.
+   */
   create(project: NewProject, keys: NewApiKey[], now: string): Promise<ProjectRecord>;
   listByUser(
     userId: string,
@@ -170,8 +193,6 @@ export interface OffersRepository {
   delete(projectId: string, reason: CancelReason): Promise<boolean>;
 }
 
-export type ChurnSource = "api" | "cancel_flow";
-
 export interface NewChurnEvent {
   id: string;
   customerEmail: string;
@@ -220,33 +241,76 @@ export interface ChurnStatsRow {
   byReason: { reason: string; submissions: number; offersAccepted: number }[];
 }
 
+/** Every change to a churn event publishes one of these, in the same transaction as the change. */
+export const DOMAIN_EVENT_TYPES = [
+  "cancel_flow.submitted",
+  "cancel_flow.offer_accepted",
+  "cancel_flow.offer_declined",
+  "churn_event.created",
+  "churn_event.recovered",
+  "churn_event.lost",
+] as const;
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
+
+export interface DomainEvent {
+  id: string;
+  type: DomainEventType;
+  projectId: string;
+  /** The churn event that changed. */
+  churnEventId: string;
+  /** JSON text: the churn event as the API returned it right after the change. */
+  payload: string;
+  occurredAt: string;
+}
+
+/**
+ * Builds the domain event of a change from the changed churn event. A repository calls it inside
+ * the transaction of the change, once per real change (never for a de-duplicated submit or a
+ * repeated accept), and stores what it returns in that transaction: both commit or neither does.
+ */
+export type Publish = (event: ChurnEventRecord) => DomainEvent;
+
 export type TransitionResult =
-  | { ok: true; event: ChurnEventRecord }
+  | { ok: true; event: ChurnEventRecord; published: DomainEvent | null }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "invalid_transition"; event: ChurnEventRecord };
 
+/**
+ * Churn events. Each write is one transaction and publishes its domain event (see Publish) in it.
+ * Writes to one project's events are serialised, which is what makes submit's de-duplication and
+ * accept-offer's idempotency hold under concurrent requests.
+ */
 export interface ChurnEventsRepository {
-  create(projectId: string, event: NewChurnEvent, now: string): Promise<ChurnEventRecord>;
+  create(
+    projectId: string,
+    event: NewChurnEvent,
+    now: string,
+    publish: Publish,
+  ): Promise<{ event: ChurnEventRecord; published: DomainEvent }>;
   findById(projectId: string, id: string): Promise<ChurnEventRecord | null>;
   list(
     projectId: string,
     filter: { status?: ChurnStatus; limit: number; offset: number },
   ): Promise<{ items: ChurnEventRecord[]; total: number }>;
   /**
-   * Records a cancel-flow submission in one transaction: when the customer already has an event
-   * in this project created at or after `dedupeSince`, that event is returned (and, while still
-   * `new`, updated to the latest reason and offer) instead of inserting a duplicate.
+   * Records a cancel-flow submission: when the customer already has an event in this project
+   * created at or after `dedupeSince`, that event is returned (and, while still `new`, updated to
+   * the latest reason and offer) instead of inserting a duplicate. Check and insert are one
+   * transaction, so concurrent submits for one customer create exactly one event; only an
+   * inserted event is published.
    */
   submit(
     projectId: string,
     submission: CancelFlowSubmission,
     now: string,
     dedupeSince: string,
-  ): Promise<{ event: ChurnEventRecord; deduplicated: boolean }>;
+    publish: Publish,
+  ): Promise<{ event: ChurnEventRecord; deduplicated: boolean; published: DomainEvent | null }>;
   /**
    * Marks an offer accepted: the event `eventId` (when given), else the customer's latest event
-   * since `since` (accepting again is a no-op), else a new cancel-flow event built from
-   * `fallback`. One transaction.
+   * since `since`, else a new cancel-flow event built from `fallback`. Accepting an event that is
+   * already `offer_accepted` changes and publishes nothing (a retried request is safe); a final
+   * event is an invalid transition. One transaction.
    */
   acceptOffer(
     projectId: string,
@@ -254,16 +318,20 @@ export interface ChurnEventsRepository {
     offerType: OfferType,
     fallback: NewChurnEvent,
     now: string,
+    publish: Publish,
   ): Promise<TransitionResult>;
   /** The customer saw the offer and went on to cancel (only from `new`). */
-  decline(projectId: string, id: string, now: string): Promise<TransitionResult>;
+  decline(projectId: string, id: string, now: string, publish: Publish): Promise<TransitionResult>;
   /** `recovered` or `lost`; refused once the event is already final. */
   setFinalStatus(
     projectId: string,
     id: string,
     status: "recovered" | "lost",
     now: string,
+    publish: Publish,
   ): Promise<TransitionResult>;
+  /** The domain events of one churn event, oldest first: its history. */
+  history(projectId: string, churnEventId: string): Promise<DomainEvent[]>;
   stats(projectId: string): Promise<ChurnStatsRow>;
 }
 

@@ -1,6 +1,6 @@
 import type { CancelReason, OfferType } from "@windback/protocol";
-import type { SqliteDatabase } from "../../db/database.js";
 import type { OfferInput, OfferRecord, OffersRepository } from "../types.js";
+import type { SqliteDatabase } from "./database.js";
 
 interface OfferRow {
   id: string;

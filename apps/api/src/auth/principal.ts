@@ -1,14 +1,13 @@
-import { ERROR_CODES } from "@windback/protocol";
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
-import fp from "fastify-plugin";
-import { hashApiKey, keyTypeOf, looksLikeApiKey, sameDigest } from "../auth/api-keys.js";
-import { isUnavailableError } from "../db/database.js";
+import { ERROR_CODES, type KeyType } from "@windback/protocol";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { toIso } from "../lib/clock.js";
-import { AppError, forbidden, unauthenticated } from "../lib/errors.js";
-import type { AuthenticatedKey, KeyType, Repositories, UserRecord } from "../repositories/types.js";
+import { AppError, unauthenticated } from "../lib/errors.js";
+import { StorageUnavailableError } from "../storage/errors.js";
+import type { AuthenticatedKey, Repositories, UserRecord } from "../storage/types.js";
+import { hashApiKey, keyTypeOf, looksLikeApiKey, sameDigest } from "./api-keys.js";
 
-/** `jwt`: an account session; `secret`/`public`: an API key of that type. */
-export type PrincipalKind = "jwt" | "secret" | "public";
+/** `account`: a person signed in to the dashboard (JWT); `secret`/`public`: an API key of that type. */
+export type PrincipalKind = "account" | "secret" | "public";
 
 export type Principal =
   | { kind: "user"; userId: string; user: UserRecord }
@@ -17,14 +16,14 @@ export type Principal =
 /** last_used_at is written at most once a minute per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const KIND_LABEL: Record<PrincipalKind, string> = {
-  jwt: "a dashboard session (JWT)",
+export const KIND_LABEL: Record<PrincipalKind, string> = {
+  account: "a dashboard session (JWT)",
   secret: "a secret key (sk_)",
   public: "a public key (pub_)",
 };
 
-function kindOf(principal: Principal): PrincipalKind {
-  if (principal.kind === "user") return "jwt";
+export function kindOf(principal: Principal): PrincipalKind {
+  if (principal.kind === "user") return "account";
   return principal.keyType === "public" ? "public" : "secret";
 }
 
@@ -44,7 +43,14 @@ export async function findUsableKey(
   return found && sameDigest(found.keyHash, keyHash) ? found : null;
 }
 
-async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<Principal> {
+/**
+ * Who is calling (docs/design.md §2.2): a Bearer value that is not a key is a JWT and only a JWT
+ * (no fallback to X-API-Key); otherwise the key from the Bearer value or X-API-Key.
+ */
+export async function authenticate(
+  app: FastifyInstance,
+  request: FastifyRequest,
+): Promise<Principal> {
   const authorization = request.headers.authorization;
   let bearer: string | undefined;
   if (authorization !== undefined) {
@@ -90,7 +96,7 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
     await app.repos.apiKeys.touch(found.key.id, toIso(now), toIso(now - LAST_USED_RESOLUTION_MS));
   } catch (error) {
     // Bookkeeping must not turn a read into a 503 while another writer holds the lock.
-    if (!isUnavailableError(error)) throw error;
+    if (!(error instanceof StorageUnavailableError)) throw error;
     request.log.debug({ err: error }, "last_used_at not recorded: database busy");
   }
   return {
@@ -101,42 +107,6 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
     userId: found.userId,
   };
 }
-
-/**
- * Authenticates every route that declares `config.auth`. The hook is appended in `onRoute`, so it
- * runs after the rate limiter's hook (registered earlier): failed guesses still spend the budget.
- */
-export const authPlugin = fp(
-  async (app: FastifyInstance) => {
-    app.decorateRequest("principal", null);
-
-    app.addHook("onRoute", (routeOptions) => {
-      const accepted = routeOptions.config?.auth;
-      if (!accepted) return;
-      const hook: onRequestHookHandler = async function requireAuth(request) {
-        const principal = await authenticate(app, request);
-        if (!accepted.includes(kindOf(principal))) {
-          throw forbidden(
-            `This route does not accept ${KIND_LABEL[kindOf(principal)]}; use ${accepted.map((k) => KIND_LABEL[k]).join(" or ")}`,
-          );
-        }
-        request.principal = principal;
-      };
-      const existing = routeOptions.onRequest;
-      routeOptions.onRequest = existing
-        ? [...(Array.isArray(existing) ? existing : [existing]), hook]
-        : [hook];
-      // Documented by construction in the OpenAPI output: a session is a Bearer token, a key
-      // either header.
-      const schemes = new Set(accepted.map((kind) => (kind === "jwt" ? "bearerAuth" : "apiKey")));
-      routeOptions.schema = {
-        ...routeOptions.schema,
-        security: [...schemes].map((scheme): Record<string, string[]> => ({ [scheme]: [] })),
-      };
-    });
-  },
-  { name: "windback-auth" },
-);
 
 /** The principal of an authenticated route; a route without `config.auth` never calls this. */
 export function principalOf(request: FastifyRequest): Principal {

@@ -1,5 +1,5 @@
-import type { SqliteDatabase } from "../../db/database.js";
 import type { NewTrackEvent, TrackEventRecord, TrackEventsRepository } from "../types.js";
+import type { SqliteDatabase } from "./database.js";
 
 interface TrackEventRow {
   id: number;

@@ -1,6 +1,6 @@
-import { cachedStatement, type SqliteDatabase } from "../../db/database.js";
 import type { NewApiKey, NewProject, ProjectRecord, ProjectsRepository } from "../types.js";
 import { insertApiKey } from "./api-keys-repository.js";
+import { cachedStatement, type SqliteDatabase } from "./database.js";
 
 interface ProjectRow {
   id: string;

@@ -204,4 +204,23 @@ export const migrations: readonly Migration[] = [
       DROP INDEX churn_events_project_stats;
     `,
   },
+  {
+    version: 4,
+    name: "domain events",
+    sql: `
+      -- Every change to a churn event, written in the transaction of the change (the outbox that
+      -- webhooks deliver from, and each event's history). payload is the churn event as the API
+      -- returned it right after the change.
+      CREATE TABLE domain_events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        churn_event_id TEXT NOT NULL,
+        payload TEXT NOT NULL CHECK (json_valid(payload)),
+        occurred_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX domain_events_churn_event ON domain_events (project_id, churn_event_id, seq);
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
-import { cachedStatement, type SqliteDatabase } from "../../db/database.js";
-import type { ApiKeyRecord, ApiKeysRepository, KeyType, NewApiKey } from "../types.js";
+import type { KeyType } from "@windback/protocol";
+import type { ApiKeyRecord, ApiKeysRepository, NewApiKey } from "../types.js";
+import { cachedStatement, type SqliteDatabase } from "./database.js";
 
 interface ApiKeyRow {
   id: string;
