@@ -43,13 +43,8 @@ declare global {
 
 // Captured at evaluation time: document.currentScript is null once this script has finished.
 const script = document.currentScript as HTMLScriptElement | null;
-/** Where frame-host.js came from: the default Windback server. */
-let scriptOrigin = location.origin;
-try {
-  if (script?.src) scriptOrigin = new URL(script.src).origin;
-} catch {
-  // An unparsable src leaves the page's own origin.
-}
+/** Where frame-host.js came from: the default Windback server (its src is a valid URL: it ran). */
+const scriptOrigin = script?.src ? new URL(script.src).origin : location.origin;
 
 let open: Promise<WidgetResult> | null = null;
 

@@ -45,13 +45,11 @@ const LOG = "[windback]";
 // Captured at evaluation time: document.currentScript is null once this script has finished.
 const script = document.currentScript as HTMLScriptElement | null;
 
-/** Where widget.js came from: the default API base and where translations are fetched. */
-let assetBase = location.origin;
-try {
-  if (script?.src) assetBase = new URL(script.src).origin;
-} catch {
-  // An unparsable src leaves the page's own origin.
-}
+/**
+ * Where widget.js came from: the default API base and where translations are fetched. No
+ * try/catch: a script that runs was fetched from its src, so the src is a valid URL.
+ */
+const assetBase = script?.src ? new URL(script.src).origin : location.origin;
 
 /** Unknown theme or position values fall back to the defaults at render time. */
 function readScriptConfig(): InitOptions {
