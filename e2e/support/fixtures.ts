@@ -40,7 +40,6 @@ export interface FlowResult {
 declare global {
   interface Window {
     acmeLastResult?: FlowResult;
-    acmeFrameMessages?: string[];
     Windback?: unknown;
   }
 }

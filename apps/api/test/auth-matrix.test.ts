@@ -447,6 +447,8 @@ const PUBLIC_ROUTES = [
   "GET /widget.:hash.js",
   "GET /embed.js",
   "GET /embed.:hash.js",
+  "GET /frame-host.js",
+  "GET /frame-host.:hash.js",
   "GET /widget/locales/:file",
   "GET /embed",
 ];

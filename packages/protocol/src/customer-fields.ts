@@ -24,7 +24,6 @@ export interface CustomerField {
   readonly min?: number;
   /** Longest text, or largest integer. */
   readonly max: number;
-  readonly description?: string;
 }
 
 export type CustomerOption =
@@ -53,7 +52,6 @@ export const CUSTOMER_FIELDS = [
     kind: "text",
     min: 3,
     max: 254,
-    description: "Trimmed and lower-cased",
   },
   { option: "customerName", wire: "customer_name", query: "name", kind: "text", max: 200 },
   {
@@ -64,32 +62,9 @@ export const CUSTOMER_FIELDS = [
     max: 200,
   },
   { option: "planName", wire: "plan_name", query: "plan", kind: "text", max: 200 },
-  {
-    option: "mrr",
-    wire: "mrr",
-    query: "mrr",
-    kind: "integer",
-    max: MRR_MAX_CENTS,
-    description: "Monthly recurring revenue in integer cents",
-  },
-  {
-    option: "currency",
-    wire: "currency",
-    query: "currency",
-    kind: "text",
-    min: 3,
-    max: 3,
-    description: "ISO 4217, stored lower-case (default usd)",
-  },
-  {
-    option: "provider",
-    wire: "provider",
-    query: "provider",
-    kind: "text",
-    min: 1,
-    max: 50,
-    description: "Billing provider (default custom)",
-  },
+  { option: "mrr", wire: "mrr", query: "mrr", kind: "integer", max: MRR_MAX_CENTS },
+  { option: "currency", wire: "currency", query: "currency", kind: "text", min: 3, max: 3 },
+  { option: "provider", wire: "provider", query: "provider", kind: "text", min: 1, max: 50 },
   { option: "tenureDays", wire: "tenure_days", query: "tenure_days", kind: "integer", max: 36_500 },
 ] as const satisfies readonly CustomerField[];
 

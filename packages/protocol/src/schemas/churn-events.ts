@@ -1,5 +1,5 @@
 import { type Static, type TInteger, type TOptional, type TString, Type } from "@sinclair/typebox";
-import { CUSTOMER_FIELDS, type CustomerField } from "../customer-fields.js";
+import { CUSTOMER_FIELDS, type CustomerField, type CustomerWireField } from "../customer-fields.js";
 import { CANCEL_REASONS, CHURN_STATUSES, OFFER_TYPES } from "../index.js";
 import { REASON_TEXT_MAX_LENGTH } from "../limits.js";
 import { Nullable, PageQuery, refTo, StringEnum, Timestamp } from "./common.js";
@@ -8,8 +8,20 @@ import { PublicOffer, ReasonInput } from "./offers.js";
 type Fields = (typeof CUSTOMER_FIELDS)[number];
 type FieldSchema<F extends CustomerField> = F["kind"] extends "integer" ? TInteger : TString;
 
+/**
+ * What the API documents about some customer fields. Kept here, beside the schemas only the server
+ * loads, rather than in CUSTOMER_FIELDS, which the widget bundles ship to every browser.
+ */
+const CUSTOMER_FIELD_DESCRIPTIONS: Partial<Record<CustomerWireField, string>> = {
+  customer_email: "Trimmed and lower-cased",
+  mrr: "Monthly recurring revenue in integer cents",
+  currency: "ISO 4217, stored lower-case (default usd)",
+  provider: "Billing provider (default custom)",
+};
+
 function customerFieldSchema(field: CustomerField): TInteger | TString {
-  const description = field.description ? { description: field.description } : {};
+  const text = CUSTOMER_FIELD_DESCRIPTIONS[field.wire as CustomerWireField];
+  const description = text ? { description: text } : {};
   if (field.kind === "integer") {
     return Type.Integer({ minimum: field.min ?? 0, maximum: field.max, ...description });
   }
