@@ -192,3 +192,203 @@ export const EXPOSED_HEADERS = [
   "X-RateLimit-Remaining",
   "X-RateLimit-Reset",
 ] as const;
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────────
+// Dashboard (docs/design.md §8): response shapes the dashboard reads that had no type here yet.
+// Plain interfaces matching docs/design.md §2.3, §2.4 and §8; to be reconciled with the schemas.
+// ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** `{"data": …}`: the success body of a dashboard resource (§2.1). */
+export interface DataResponse<T> {
+  data: T;
+}
+
+/** `{"data":[…],"total":N,"limit":L,"offset":O}`: every list (§2.1). */
+export interface ListResponse<T> {
+  data: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** The account, as `/auth/register`, `/auth/login`, `/auth/session` and `GET /auth/me` return it. */
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+  created_at: string;
+}
+
+/** `POST /auth/register` body (§2.3). */
+export interface RegisterRequest {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** `POST /auth/session` body (§8); the answer is `{"data":{"user"}}` plus an HttpOnly cookie. */
+export interface SessionRequest {
+  email: string;
+  password: string;
+}
+
+/** `POST /auth/session` → 200 `data` (§8). No token: the session lives in the cookie. */
+export interface SessionResponse {
+  user: SessionUser;
+}
+
+/** `POST /auth/change-password` body (§2.3); every session of the account ends (§8). */
+export interface ChangePasswordRequest {
+  current_password: string;
+  new_password: string;
+}
+
+/** Password length limits (§2.2). */
+export const PASSWORD_LIMITS = { min: 8, max: 1024 } as const;
+
+/** `customer_verification` project setting (§11). */
+export const CUSTOMER_VERIFICATION_MODES = ["off", "optional", "required"] as const;
+export type CustomerVerificationMode = (typeof CUSTOMER_VERIFICATION_MODES)[number];
+
+/** A project (§2.4). */
+export interface Project {
+  id: string;
+  name: string;
+  slug: string;
+  support_email: string | null;
+  allowed_origins: string[];
+  /** §11; absent on servers that predate customer tokens. */
+  customer_verification?: CustomerVerificationMode;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `POST /projects` body (§2.4). */
+export interface CreateProjectRequest {
+  name: string;
+  support_email?: string | null;
+}
+
+/** `PUT`/`PATCH /projects/:slug` body: only the fields given change (§2.4). */
+export interface UpdateProjectRequest {
+  name?: string;
+  support_email?: string | null;
+  customer_verification?: CustomerVerificationMode;
+}
+
+/** `POST /projects` → 201 `data`: the raw keys are shown this once (§2.4). */
+export interface CreatedProject {
+  project: Project;
+  raw_public_key: string;
+  raw_secret_key: string;
+}
+
+export const API_KEY_TYPES = ["public", "secret"] as const;
+export type ApiKeyType = (typeof API_KEY_TYPES)[number];
+
+/** A key as listed: never the raw key; `key_masked` ends with its last 4 characters (§2.4). */
+export interface ApiKey {
+  id: string;
+  key_type: ApiKeyType;
+  key_masked: string;
+  created_at: string;
+  last_used_at: string | null;
+  /** Set by a rotation: the key stops working at this time (24 h later). */
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** `POST …/api-keys` and `POST …/api-keys/rotate` → 201 `data`: the raw `key`, shown once. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+/**
+ * `PUT …/retention-offers/:reason` body (§2.5): the fields of its `offer_type` are required and
+ * fields of other types are refused; `cta_url: null` removes a link.
+ */
+export interface RetentionOfferInput extends Omit<PublicOffer, "cta_url"> {
+  enabled: boolean;
+  cta_url?: string | null;
+}
+
+/** `GET`/`PUT …/allowed-origins` body and answer (§2.4); not wrapped in `data`. */
+export interface AllowedOrigins {
+  allowed_origins: string[];
+}
+
+/** A `by_reason` row of the stats; `offers_shown` per reason is requested for §8's save rate. */
+export type ReasonStats = ChurnStats["cancel_flow"]["by_reason"][number] & {
+  /** Offers shown for this reason (the divisor of the reason's save rate), when the server sends it. */
+  offers_shown?: number;
+};
+
+/** `GET …/stats?from=&to=` (§8): §2.7 for [from, to); `lost_mrr` is requested for the KPI tile. */
+export type PeriodStats = Omit<ChurnStats, "cancel_flow"> & {
+  /** MRR of the period's events that ended cancelled or lost, when the server sends it. */
+  lost_mrr?: number;
+  cancel_flow: Omit<ChurnStats["cancel_flow"], "by_reason"> & { by_reason: ReasonStats[] };
+};
+
+export const STATS_INTERVALS = ["day", "week"] as const;
+export type StatsInterval = (typeof STATS_INTERVALS)[number];
+
+/** The most buckets one `stats/timeseries` answer holds (§8). */
+export const TIMESERIES_MAX_BUCKETS = 366;
+
+/** One bucket of `GET …/stats/timeseries` (§8): UTC, every bucket present, zeros included. */
+export interface TimeseriesPoint {
+  /** The bucket's first day, `YYYY-MM-DD` (UTC). */
+  date: string;
+  submissions: number;
+  offers_shown: number;
+  offers_accepted: number;
+  offers_declined: number;
+  cancelled: number;
+  /** Integer cents. */
+  saved_mrr: number;
+  /** Integer cents. */
+  lost_mrr: number;
+}
+
+/** `GET …/stats/timeseries?from=&to=&interval=day|week` → `data` (§8). */
+export interface StatsTimeseries {
+  interval: StatsInterval;
+  points: TimeseriesPoint[];
+}
+
+/**
+ * Query of `GET …/churn-events` and `GET …/churn-events.csv` (§2.7, §8). `from`/`to` bound
+ * `created_at` to [from, to) (RFC 3339 or `YYYY-MM-DD`); `q` is an email substring.
+ */
+export interface ChurnEventQuery {
+  status?: ChurnStatus;
+  reason?: CancelReason;
+  from?: string;
+  to?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** One bundle of the widget's build manifest (`packages/widget/dist/manifest.json`). */
+export interface WidgetManifestEntry {
+  file: string;
+  /** The immutable, content-hashed copy, e.g. `widget.1a2b3c4d.js`. */
+  hashedFile: string;
+  hash: string;
+  /** Subresource Integrity value of the hashed copy, `sha384-…`. */
+  integrity: string;
+  rawBytes: number;
+  gzipBytes: number;
+  brotliBytes: number;
+}
+
+/**
+ * The widget's build manifest as the dashboard reads it from `/dashboard/widget-manifest.json`
+ * (served by the API from the widget build) to offer the SRI-pinned script tag.
+ */
+export interface WidgetManifest {
+  widget: WidgetManifestEntry;
+  embed?: WidgetManifestEntry;
+}
