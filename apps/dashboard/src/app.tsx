@@ -66,11 +66,13 @@ function SessionGate({ children }: { children: ComponentChildren }) {
 /** Screens for logged-in users: anyone else goes to the login screen, which comes back here. */
 function RequireAuth({ children }: { children: ComponentChildren }) {
   const { session } = useApp();
-  const { url, route } = useLocation();
+  const { url, path, route } = useLocation();
   const anonymous = session.status === "anonymous";
+  // The router keeps this screen on view while the login chunk loads: act only where it applies.
+  const here = path !== paths.login && path !== paths.signup;
   useEffect(() => {
-    if (anonymous) route(loginUrl(url), true);
-  }, [anonymous, url, route]);
+    if (anonymous && here) route(loginUrl(url), true);
+  }, [anonymous, here, url, route]);
   useEffect(() => {
     if (session.status === "authenticated") preloadScreens();
   }, [session.status]);
@@ -80,11 +82,13 @@ function RequireAuth({ children }: { children: ComponentChildren }) {
 /** Log in and sign up: a logged-in user goes on to where they were headed. */
 function GuestOnly({ children }: { children: ComponentChildren }) {
   const { session } = useApp();
-  const { query, route } = useLocation();
+  const { query, path, route } = useLocation();
   const authenticated = session.status === "authenticated";
+  // As above: once the next screen's URL is set, this one (still on view) has nothing to do.
+  const here = path === paths.login || path === paths.signup;
   useEffect(() => {
-    if (authenticated) route(safeNext(query.next), true);
-  }, [authenticated, query.next, route]);
+    if (authenticated && here) route(safeNext(query.next), true);
+  }, [authenticated, here, query.next, route]);
   return <SessionGate>{authenticated ? <Loading /> : children}</SessionGate>;
 }
 

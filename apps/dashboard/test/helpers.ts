@@ -55,3 +55,16 @@ export function fakeFetch(routes: Record<string, Answer | Handler>) {
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** Retries `check` until it stops throwing (or 3 s pass), for what the app does asynchronously. */
+export async function waitFor<T>(check: () => T, timeoutMs = 3000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}

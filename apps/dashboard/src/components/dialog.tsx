@@ -3,7 +3,7 @@
  * "Cancel" close it, and focus goes back to the control that opened it.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef } from "preact/hooks";
+import { useId, useLayoutEffect, useRef } from "preact/hooks";
 import type { ApiFailure } from "../lib/api-client";
 import { focusableWithin, trapTab } from "../lib/focus";
 import { InlineError } from "./states";
@@ -29,7 +29,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   const cancelRef = useRef(props.onCancel);
   cancelRef.current = props.onCancel;
 
-  useEffect(() => {
+  // Before the first paint, so nothing can be typed into the page behind the dialog.
+  useLayoutEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     const dialog = ref.current;
     // The first input if there is one (typed confirmation), else the safe choice: Cancel.
