@@ -278,7 +278,7 @@ describe("Offers", () => {
       }),
     );
     await waitFor(() => expect(text()).toMatch(/No offers yet/));
-    button("Add the offer for “Not using it enough”").click();
+    button("Add an offer for “Not using it enough”").click();
     const days = await waitFor(() => byLabel("Pause length (days)"));
     type(days, "3");
     await settle();

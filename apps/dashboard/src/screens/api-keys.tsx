@@ -8,6 +8,7 @@ import { useApp } from "../app-state";
 import { ConfirmDialog } from "../components/dialog";
 import { NewKey } from "../components/new-key";
 import { Page } from "../components/page";
+import { ScrollRegion } from "../components/scroll-region";
 import { EmptyState, ErrorState, InlineError, Loading } from "../components/states";
 import { useResource } from "../hooks/use-resource";
 import type { ApiFailure } from "../lib/api-client";
@@ -99,60 +100,62 @@ export function ApiKeysScreen({ project }: { project: Project }) {
     const list = sortKeys(state.data.data, now);
     body = (
       <>
-        <table class="table">
-          <caption>
-            Keys of {project.name}
-            {state.data.total > list.length &&
-              ` (the newest ${list.length} of ${state.data.total})`}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((k) => {
-              const usable = keyState(k, now) === "active" || keyState(k, now) === "expiring";
-              return (
-                <tr key={k.id}>
-                  <th scope="row">
-                    <code>{k.key_masked}</code>
-                  </th>
-                  <td>{KEY_TYPE_LABELS[k.key_type]}</td>
-                  <td>
-                    <StateCell apiKey={k} now={now} />
-                  </td>
-                  <td>{formatDateTime(k.created_at)}</td>
-                  <td title={k.last_used_at ? formatDateTime(k.last_used_at) : undefined}>
-                    {k.last_used_at ? formatRelative(k.last_used_at, now) : "Never"}
-                  </td>
-                  <td>
-                    {usable && (
-                      <button
-                        type="button"
-                        class="button button-small button-danger"
-                        aria-label={`Revoke ${k.key_type} key ${k.key_masked}`}
-                        onClick={() => {
-                          setDialogError(null);
-                          setPending({ kind: "revoke", key: k });
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ScrollRegion label="API keys">
+          <table class="table">
+            <caption>
+              Keys of {project.name}
+              {state.data.total > list.length &&
+                ` (the newest ${list.length} of ${state.data.total})`}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Type</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((k) => {
+                const usable = keyState(k, now) === "active" || keyState(k, now) === "expiring";
+                return (
+                  <tr key={k.id}>
+                    <th scope="row">
+                      <code>{k.key_masked}</code>
+                    </th>
+                    <td>{KEY_TYPE_LABELS[k.key_type]}</td>
+                    <td>
+                      <StateCell apiKey={k} now={now} />
+                    </td>
+                    <td>{formatDateTime(k.created_at)}</td>
+                    <td title={k.last_used_at ? formatDateTime(k.last_used_at) : undefined}>
+                      {k.last_used_at ? formatRelative(k.last_used_at, now) : "Never"}
+                    </td>
+                    <td>
+                      {usable && (
+                        <button
+                          type="button"
+                          class="button button-small button-danger"
+                          aria-label={`Revoke ${k.key_type} key ${k.key_masked}`}
+                          onClick={() => {
+                            setDialogError(null);
+                            setPending({ kind: "revoke", key: k });
+                          }}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollRegion>
         <p class="hint">“Last used” is updated at most once a minute per key.</p>
       </>
     );

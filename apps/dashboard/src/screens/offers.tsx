@@ -263,15 +263,17 @@ function OfferCard({
           )}
         </div>
         <div class="toolbar">
+          {/* The reason is in each name for screen readers, after the visible words (WCAG 2.5.3). */}
           {!editing && (
-            <button
-              ref={editButton}
-              type="button"
-              class="button"
-              onClick={() => setEditing(true)}
-              aria-label={`${offer ? "Edit" : "Add"} the offer for “${REASON_LABELS[reason]}”`}
-            >
-              {offer ? "Edit" : "Add an offer"}
+            <button ref={editButton} type="button" class="button" onClick={() => setEditing(true)}>
+              {offer ? (
+                <>
+                  Edit<span class="sr-only"> the offer</span>
+                </>
+              ) : (
+                "Add an offer"
+              )}
+              <span class="sr-only"> for “{REASON_LABELS[reason]}”</span>
             </button>
           )}
           {offer && !editing && (
@@ -279,10 +281,10 @@ function OfferCard({
               type="button"
               class="button"
               disabled={busy}
-              aria-label={`${offer.enabled ? "Disable" : "Enable"} the offer for “${REASON_LABELS[reason]}”`}
               onClick={() => dispatch({ type: "TOGGLE" })}
             >
               {state.status === "toggling" ? "Saving…" : offer.enabled ? "Disable" : "Enable"}
+              <span class="sr-only"> the offer for “{REASON_LABELS[reason]}”</span>
             </button>
           )}
           {offer && (
@@ -290,10 +292,9 @@ function OfferCard({
               type="button"
               class="button button-danger"
               disabled={busy}
-              aria-label={`Delete the offer for “${REASON_LABELS[reason]}”`}
               onClick={() => setConfirmDelete(true)}
             >
-              Delete
+              Delete<span class="sr-only"> the offer for “{REASON_LABELS[reason]}”</span>
             </button>
           )}
         </div>
