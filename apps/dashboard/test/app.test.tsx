@@ -155,7 +155,7 @@ describe("session", () => {
     expect(document.getElementById(input.getAttribute("aria-describedby") ?? "")?.textContent).toBe(
       "This is not your current password.",
     );
-    expect(document.activeElement).toBe(input);
+    await waitFor(() => expect(document.activeElement).toBe(input));
   });
 });
 
@@ -184,8 +184,8 @@ describe("navigation", () => {
       document.querySelector("nav[aria-label='Project'] a[href$='/keys']") as HTMLAnchorElement
     ).click();
     await waitFor(() => expect(heading()).toBe("API keys"));
-    expect(document.activeElement).toBe(document.querySelector("main h1"));
-    expect(document.title).toBe("API keys · Windback");
+    await waitFor(() => expect(document.activeElement).toBe(document.querySelector("main h1")));
+    await waitFor(() => expect(document.title).toBe("API keys · Windback"));
   });
 
   it("an unknown project says so", async () => {

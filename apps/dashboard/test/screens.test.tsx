@@ -61,7 +61,7 @@ describe("Allowed origins", () => {
     expect(message?.textContent).toMatch(/only http and https origins are allowed/);
     expect(second.closest("li")?.contains(message ?? null)).toBe(true);
     expect(byLabel("Origin 1").getAttribute("aria-invalid")).toBeNull();
-    expect(document.activeElement).toBe(second);
+    await waitFor(() => expect(document.activeElement).toBe(second));
     expect(api.seen.find((r) => r.method === "PUT")?.body).toEqual({
       allowed_origins: ["https://app.example.com", "ftp://files.example.com"],
     });
@@ -112,11 +112,11 @@ describe("API keys", () => {
     expect(document.getElementById(dialog.getAttribute("aria-labelledby") ?? "")?.textContent).toBe(
       "Revoke pub_••••••••AbCd?",
     );
-    expect(document.activeElement?.textContent).toBe("Cancel");
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("Cancel"));
 
     dialog.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
     await waitFor(() => expect(document.querySelector("[role='dialog']")).toBeNull());
-    expect(document.activeElement).toBe(revoke);
+    await waitFor(() => expect(document.activeElement).toBe(revoke));
     expect(api.seen.some((r) => r.method === "DELETE")).toBe(false);
 
     revoke.click();
