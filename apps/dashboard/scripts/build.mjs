@@ -44,15 +44,20 @@ const visit = (fileName) => {
 };
 visit(entry.fileName);
 
-/** A short description of what a chunk holds: its entry module, or its packages. */
+/** What a chunk holds: its entry module, else its modules (packages by name), shortened. */
 const describe = (chunk) => {
   if (chunk.facadeModuleId) {
     return chunk.facadeModuleId.replace(`${root}/`, "").replace(/^.*node_modules\//, "");
   }
-  const packages = new Set(
-    chunk.moduleIds.map((id) => id.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? "app"),
+  const names = new Set(
+    chunk.moduleIds.map(
+      (id) =>
+        id.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ??
+        id.replace(`${root}/`, "").replace(/^.*\/packages\//, "packages/"),
+    ),
   );
-  return [...packages].join(", ");
+  const text = [...names].join(", ");
+  return text.length > 70 ? `${text.slice(0, 67)}…` : text;
 };
 
 const rows = chunks
