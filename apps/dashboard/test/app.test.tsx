@@ -188,6 +188,41 @@ describe("navigation", () => {
     await waitFor(() => expect(document.title).toBe("API keys · Windback"));
   });
 
+  it("the project switcher is a disclosure of links to the same screen in each project", async () => {
+    const other = { ...PROJECT, id: "p2", name: "Beta", slug: "beta" };
+    mount("/dashboard/projects/acme/origins", {
+      ...signedIn(),
+      "GET /api/v1/projects": { status: 200, body: { data: [PROJECT, other], total: 2, limit: 100, offset: 0 } },
+      "GET /api/v1/projects/acme/allowed-origins": { status: 200, body: { allowed_origins: [] } },
+      "GET /api/v1/projects/beta/allowed-origins": { status: 200, body: { allowed_origins: [] } },
+    });
+    await waitFor(() => expect(heading()).toBe("Allowed origins"));
+    const toggle = button("Project: Acme ▾");
+    const menu = document.getElementById(toggle.getAttribute("aria-controls") ?? "");
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(menu?.hidden).toBe(true);
+
+    toggle.click();
+    await waitFor(() => expect(toggle.getAttribute("aria-expanded")).toBe("true"));
+    expect(menu?.hidden).toBe(false);
+    const links = [...(menu?.querySelectorAll("a") ?? [])].map((a) => [a.textContent, a.getAttribute("href")]);
+    expect(links).toEqual([
+      ["Acme", "/dashboard/projects/acme/origins"],
+      ["Beta", "/dashboard/projects/beta/origins"],
+      ["All projects…", "/dashboard/projects"],
+    ]);
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    await waitFor(() => expect(toggle.getAttribute("aria-expanded")).toBe("false"));
+    expect(document.activeElement).toBe(toggle);
+
+    toggle.click();
+    await waitFor(() => expect(menu?.hidden).toBe(false));
+    (menu?.querySelector("a[href='/dashboard/projects/beta/origins']") as HTMLAnchorElement).click();
+    await waitFor(() => expect(location.pathname).toBe("/dashboard/projects/beta/origins"));
+    await waitFor(() => expect(menu?.hidden).toBe(true));
+    await waitFor(() => expect(button("Project: Beta ▾")).toBeTruthy());
+  });
+
   it("an unknown project says so", async () => {
     mount("/dashboard/projects/nope/offers", signedIn());
     await waitFor(() => expect(heading()).toBe("Project not found"));

@@ -3,7 +3,7 @@
  * the project's navigation, the `<main>` landmark and the polite live region.
  */
 import type { ComponentChildren } from "preact";
-import { useId, useState } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useApp } from "../app-state";
 import { type ApiFailure, describeFailure } from "../lib/api-client";
@@ -28,6 +28,10 @@ export function projectOfPath(
   return { slug, section };
 }
 
+/**
+ * A disclosure of links rather than a <select>: moving through a select with the arrow keys
+ * would leave the page at every key press (WCAG 3.2.2).
+ */
 function ProjectSwitcher({
   slug,
   section,
@@ -36,32 +40,67 @@ function ProjectSwitcher({
   section: ProjectSection | null;
 }) {
   const { projects } = useApp();
-  const { route } = useLocation();
-  const id = useId();
+  const { path } = useLocation();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
   const list = projects.data ?? [];
+  const current = list.find((p) => p.slug === slug);
+
+  // A navigation (a link in the menu or elsewhere) closes it: `path` is the dependency on purpose.
+  useEffect(() => setOpen(false), [path]);
+  // Escape, a click outside, or focus leaving the menu closes it too.
+  useEffect(() => {
+    if (!open) return;
+    const outside = (event: Event) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    };
+    document.addEventListener("pointerdown", outside);
+    document.addEventListener("focusin", outside);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", outside);
+      document.removeEventListener("focusin", outside);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [open]);
+
   if (list.length === 0) return null;
-  const known = list.some((p) => p.slug === slug);
   return (
-    <div class="switcher">
-      <label for={id}>Project</label>
-      <select
-        id={id}
-        value={known && slug ? slug : ""}
-        onChange={(e) => {
-          const next = e.currentTarget.value;
-          if (next) route(paths.project(next, section ?? "analytics"));
-        }}
+    <div class="switcher" ref={rootRef}>
+      <button
+        ref={buttonRef}
+        type="button"
+        class="button button-small"
+        aria-expanded={open ? "true" : "false"}
+        aria-controls={menuId}
+        onClick={() => setOpen(!open)}
       >
-        {!known && <option value="">Choose a project</option>}
+        <span class="sr-only">Project: </span>
+        {current ? current.name : "Choose a project"}
+        <span aria-hidden="true"> ▾</span>
+      </button>
+      <ul id={menuId} class="switcher-menu" hidden={!open}>
         {list.map((p) => (
-          <option key={p.id} value={p.slug}>
-            {p.name}
-          </option>
+          <li key={p.id}>
+            <a
+              href={paths.project(p.slug, section ?? "analytics")}
+              aria-current={p.slug === slug ? "true" : undefined}
+            >
+              {p.name}
+            </a>
+          </li>
         ))}
-      </select>
-      <a href={paths.projects} class="quiet-link">
-        All projects
-      </a>
+        <li class="switcher-all">
+          <a href={paths.projects}>All projects…</a>
+        </li>
+      </ul>
     </div>
   );
 }

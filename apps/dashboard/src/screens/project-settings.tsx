@@ -127,8 +127,9 @@ export function DeleteProject({ project }: { project: Project }) {
     }
     setOpen(false);
     announce(`Project ${project.name} deleted`);
-    await reloadProjects();
+    // Leave the deleted project's screen first, so it never shows "Project not found".
     route(paths.projects);
+    await reloadProjects();
   };
 
   return (
