@@ -192,7 +192,10 @@ describe("navigation", () => {
     const other = { ...PROJECT, id: "p2", name: "Beta", slug: "beta" };
     mount("/dashboard/projects/acme/origins", {
       ...signedIn(),
-      "GET /api/v1/projects": { status: 200, body: { data: [PROJECT, other], total: 2, limit: 100, offset: 0 } },
+      "GET /api/v1/projects": {
+        status: 200,
+        body: { data: [PROJECT, other], total: 2, limit: 100, offset: 0 },
+      },
       "GET /api/v1/projects/acme/allowed-origins": { status: 200, body: { allowed_origins: [] } },
       "GET /api/v1/projects/beta/allowed-origins": { status: 200, body: { allowed_origins: [] } },
     });
@@ -205,7 +208,10 @@ describe("navigation", () => {
     toggle.click();
     await waitFor(() => expect(toggle.getAttribute("aria-expanded")).toBe("true"));
     expect(menu?.hidden).toBe(false);
-    const links = [...(menu?.querySelectorAll("a") ?? [])].map((a) => [a.textContent, a.getAttribute("href")]);
+    const links = [...(menu?.querySelectorAll("a") ?? [])].map((a) => [
+      a.textContent,
+      a.getAttribute("href"),
+    ]);
     expect(links).toEqual([
       ["Acme", "/dashboard/projects/acme/origins"],
       ["Beta", "/dashboard/projects/beta/origins"],
@@ -217,7 +223,7 @@ describe("navigation", () => {
 
     toggle.click();
     await waitFor(() => expect(menu?.hidden).toBe(false));
-    (menu?.querySelector("a[href='/dashboard/projects/beta/origins']") as HTMLAnchorElement).click();
+    menu?.querySelector<HTMLAnchorElement>("a[href='/dashboard/projects/beta/origins']")?.click();
     await waitFor(() => expect(location.pathname).toBe("/dashboard/projects/beta/origins"));
     await waitFor(() => expect(menu?.hidden).toBe(true));
     await waitFor(() => expect(button("Project: Beta ▾")).toBeTruthy());
