@@ -3,7 +3,7 @@
  * live region. A 401 from any call ends the session here and sends the user to the login screen,
  * keeping the URL they wanted.
  */
-import type { Project, SessionUser } from "@windback/protocol";
+import type { Project, User } from "@windback/protocol";
 import { type ComponentChildren, createContext } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
@@ -15,7 +15,7 @@ import { applyTheme, loadTheme, saveTheme, type ThemeChoice } from "./lib/theme"
 export type Session =
   | { status: "checking" }
   | { status: "anonymous" }
-  | { status: "authenticated"; user: SessionUser }
+  | { status: "authenticated"; user: User }
   /** The server could not be asked (network, 5xx): shown as such, not as "logged out". */
   | { status: "unavailable"; error: ApiFailure };
 
@@ -28,7 +28,7 @@ export interface AppState {
   api: Api;
   session: Session;
   /** After logging in or signing up. */
-  signedIn(user: SessionUser): void;
+  signedIn(user: User): void;
   /** Forgets the session and goes to the login screen with a notice. */
   signedOut(notice: LoginNotice): void;
   /** Asks the server again who is logged in. */

@@ -1,10 +1,10 @@
 /** Mounts the whole app at a URL with a fake API, and finds things the way a user does. */
-import type { Project, SessionUser } from "@windback/protocol";
+import type { Project, User } from "@windback/protocol";
 import { render } from "preact";
 import { App } from "../src/app";
 import { type Answer, fakeFetch, type Handler } from "./helpers";
 
-export const USER: SessionUser = {
+export const USER: User = {
   id: "u1",
   name: "Ada",
   email: "ada@example.com",

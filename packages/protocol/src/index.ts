@@ -195,7 +195,11 @@ export const EXPOSED_HEADERS = [
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 // Dashboard (docs/design.md §8): response shapes the dashboard reads that had no type here yet.
-// Plain interfaces matching docs/design.md §2.3, §2.4 and §8; to be reconciled with the schemas.
+// Plain interfaces matching docs/design.md §2.3, §2.4 and §8. Names follow main's TypeBox schemas
+// where one exists (User, RegisterBody, LoginBody, ChangePasswordBody, List, Project,
+// CreateProjectBody, UpdateProjectBody, CreatedProject, ApiKey, CreatedApiKey, AllowedOrigins,
+// KEY_TYPES, KeyType, OfferBody, ChurnEventsQuery, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH): on
+// reconciling, those are deleted here in favour of the schemas' types. The rest is new for §8.
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** `{"data": …}`: the success body of a dashboard resource (§2.1). */
@@ -204,15 +208,19 @@ export interface DataResponse<T> {
 }
 
 /** `{"data":[…],"total":N,"limit":L,"offset":O}`: every list (§2.1). */
-export interface ListResponse<T> {
+export interface List<T> {
   data: T[];
   total: number;
   limit: number;
   offset: number;
 }
 
+/** Password length limits (§2.2). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;
+
 /** The account, as `/auth/register`, `/auth/login`, `/auth/session` and `GET /auth/me` return it. */
-export interface SessionUser {
+export interface User {
   id: string;
   name: string;
   email: string;
@@ -220,35 +228,31 @@ export interface SessionUser {
 }
 
 /** `POST /auth/register` body (§2.3). */
-export interface RegisterRequest {
+export interface RegisterBody {
   name: string;
   email: string;
   password: string;
 }
 
-/** `POST /auth/session` body (§8); the answer is `{"data":{"user"}}` plus an HttpOnly cookie. */
-export interface SessionRequest {
+/** `POST /auth/login` and `POST /auth/session` body (§2.3, §8). */
+export interface LoginBody {
   email: string;
   password: string;
 }
 
-/** `POST /auth/session` → 200 `data` (§8). No token: the session lives in the cookie. */
-export interface SessionResponse {
-  user: SessionUser;
+/**
+ * `POST /auth/session` → 200 `data` (§8): the account, and an HttpOnly session cookie. Unlike
+ * `/auth/login` there is no token: the browser never sees one.
+ */
+export interface CookieSession {
+  user: User;
 }
 
 /** `POST /auth/change-password` body (§2.3); every session of the account ends (§8). */
-export interface ChangePasswordRequest {
+export interface ChangePasswordBody {
   current_password: string;
   new_password: string;
 }
-
-/** Password length limits (§2.2). */
-export const PASSWORD_LIMITS = { min: 8, max: 1024 } as const;
-
-/** `customer_verification` project setting (§11). */
-export const CUSTOMER_VERIFICATION_MODES = ["off", "optional", "required"] as const;
-export type CustomerVerificationMode = (typeof CUSTOMER_VERIFICATION_MODES)[number];
 
 /** A project (§2.4). */
 export interface Project {
@@ -257,23 +261,20 @@ export interface Project {
   slug: string;
   support_email: string | null;
   allowed_origins: string[];
-  /** §11; absent on servers that predate customer tokens. */
-  customer_verification?: CustomerVerificationMode;
   created_at: string;
   updated_at: string;
 }
 
 /** `POST /projects` body (§2.4). */
-export interface CreateProjectRequest {
+export interface CreateProjectBody {
   name: string;
   support_email?: string | null;
 }
 
 /** `PUT`/`PATCH /projects/:slug` body: only the fields given change (§2.4). */
-export interface UpdateProjectRequest {
+export interface UpdateProjectBody {
   name?: string;
   support_email?: string | null;
-  customer_verification?: CustomerVerificationMode;
 }
 
 /** `POST /projects` → 201 `data`: the raw keys are shown this once (§2.4). */
@@ -283,13 +284,13 @@ export interface CreatedProject {
   raw_secret_key: string;
 }
 
-export const API_KEY_TYPES = ["public", "secret"] as const;
-export type ApiKeyType = (typeof API_KEY_TYPES)[number];
+export const KEY_TYPES = ["public", "secret"] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
 
 /** A key as listed: never the raw key; `key_masked` ends with its last 4 characters (§2.4). */
 export interface ApiKey {
   id: string;
-  key_type: ApiKeyType;
+  key_type: KeyType;
   key_masked: string;
   created_at: string;
   last_used_at: string | null;
@@ -303,18 +304,34 @@ export interface CreatedApiKey extends ApiKey {
   key: string;
 }
 
+/** `GET`/`PUT …/allowed-origins` body and answer (§2.4); not wrapped in `data`. */
+export interface AllowedOrigins {
+  allowed_origins: string[];
+}
+
 /**
  * `PUT …/retention-offers/:reason` body (§2.5): the fields of its `offer_type` are required and
  * fields of other types are refused; `cta_url: null` removes a link.
  */
-export interface RetentionOfferInput extends Omit<PublicOffer, "cta_url"> {
-  enabled: boolean;
+export interface OfferBody extends Omit<Partial<PublicOffer>, "offer_type" | "title" | "cta_url"> {
+  offer_type: OfferType;
+  title: string;
+  enabled?: boolean;
   cta_url?: string | null;
 }
 
-/** `GET`/`PUT …/allowed-origins` body and answer (§2.4); not wrapped in `data`. */
-export interface AllowedOrigins {
-  allowed_origins: string[];
+/**
+ * Query of `GET …/churn-events` and `GET …/churn-events.csv` (§2.7, §8). `from`/`to` bound
+ * `created_at` to [from, to) (RFC 3339 or `YYYY-MM-DD`); `q` is an email substring.
+ */
+export interface ChurnEventsQuery {
+  status?: ChurnStatus;
+  reason?: CancelReason;
+  from?: string;
+  to?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
 }
 
 /** A `by_reason` row of the stats; `offers_shown` per reason is requested for §8's save rate. */
@@ -325,7 +342,7 @@ export type ReasonStats = ChurnStats["cancel_flow"]["by_reason"][number] & {
 
 /** `GET …/stats?from=&to=` (§8): §2.7 for [from, to); `lost_mrr` is requested for the KPI tile. */
 export type PeriodStats = Omit<ChurnStats, "cancel_flow"> & {
-  /** MRR of the period's events that ended cancelled or lost, when the server sends it. */
+  /** MRR (cents) of the period's events that ended cancelled or lost, when the server sends it. */
   lost_mrr?: number;
   cancel_flow: Omit<ChurnStats["cancel_flow"], "by_reason"> & { by_reason: ReasonStats[] };
 };
@@ -355,20 +372,6 @@ export interface TimeseriesPoint {
 export interface StatsTimeseries {
   interval: StatsInterval;
   points: TimeseriesPoint[];
-}
-
-/**
- * Query of `GET …/churn-events` and `GET …/churn-events.csv` (§2.7, §8). `from`/`to` bound
- * `created_at` to [from, to) (RFC 3339 or `YYYY-MM-DD`); `q` is an email substring.
- */
-export interface ChurnEventQuery {
-  status?: ChurnStatus;
-  reason?: CancelReason;
-  from?: string;
-  to?: string;
-  q?: string;
-  limit?: number;
-  offset?: number;
 }
 
 /** One bundle of the widget's build manifest (`packages/widget/dist/manifest.json`). */

@@ -2,12 +2,12 @@
  * A raw key, shown the one time the server returns it, with a copy button and the warning that
  * it will not be shown again (Windback stores only its hash).
  */
-import type { ApiKeyType } from "@windback/protocol";
+import type { KeyType } from "@windback/protocol";
 import { useEffect, useId, useRef } from "preact/hooks";
 import { CopyButton } from "./copy-button";
 
 export interface NewKeyProps {
-  keyType: ApiKeyType;
+  keyType: KeyType;
   rawKey: string;
   /** e.g. "Created" or "Rotated: the previous public keys stop working in 24 hours." */
   context: string;

@@ -7,7 +7,7 @@
  * the dashboard keeps the ones created in this tab in `sessionStorage` to fill the Install
  * snippets; secret keys are never stored anywhere.
  */
-import type { ApiKey, ApiKeyType } from "@windback/protocol";
+import type { ApiKey, KeyType } from "@windback/protocol";
 
 export type KeyState = "active" | "expiring" | "expired" | "revoked";
 
@@ -31,7 +31,7 @@ export function sortKeys(keys: readonly ApiKey[], now: number): ApiKey[] {
   return [...keys].sort((a, b) => Number(isUsable(b, now)) - Number(isUsable(a, now)));
 }
 
-export const countUsable = (keys: readonly ApiKey[], type: ApiKeyType, now: number): number =>
+export const countUsable = (keys: readonly ApiKey[], type: KeyType, now: number): number =>
   keys.filter((key) => key.key_type === type && isUsable(key, now)).length;
 
 const STORAGE_KEY = "windback.dashboard.public-keys";

@@ -9,7 +9,7 @@ import {
   CANCEL_REASONS,
   type CancelReason,
   CHURN_STATUSES,
-  type ChurnEventQuery,
+  type ChurnEventsQuery,
   type ChurnStatus,
 } from "@windback/protocol";
 import { addDays, isDay } from "./period";
@@ -89,7 +89,7 @@ export function filtersToSearch(filters: ChurnFilters): string {
 }
 
 /** The API query of `GET …/churn-events` (and, without paging, of the CSV export). */
-export function filtersToApiQuery(filters: ChurnFilters): ChurnEventQuery {
+export function filtersToApiQuery(filters: ChurnFilters): ChurnEventsQuery {
   return {
     ...(filters.status && { status: filters.status }),
     ...(filters.reason && { reason: filters.reason }),

@@ -5,27 +5,27 @@
 import type {
   AllowedOrigins,
   ApiKey,
-  ApiKeyType,
   CancelReason,
-  ChangePasswordRequest,
+  ChangePasswordBody,
   ChurnEvent,
-  ChurnEventQuery,
+  ChurnEventsQuery,
+  CookieSession,
   CreatedApiKey,
   CreatedProject,
-  CreateProjectRequest,
+  CreateProjectBody,
   DataResponse,
-  ListResponse,
+  KeyType,
+  List,
+  LoginBody,
+  OfferBody,
   PeriodStats,
   Project,
-  RegisterRequest,
+  RegisterBody,
   RetentionOffer,
-  RetentionOfferInput,
-  SessionRequest,
-  SessionResponse,
-  SessionUser,
   StatsInterval,
   StatsTimeseries,
-  UpdateProjectRequest,
+  UpdateProjectBody,
+  User,
   WidgetManifest,
 } from "@windback/protocol";
 import {
@@ -64,58 +64,58 @@ export function createEndpoints(
       me: (signal?: AbortSignal) =>
         // A 401 here only means "not logged in yet": the app decides what to show.
         client
-          .get<DataResponse<SessionUser>>("/auth/me", {
+          .get<DataResponse<User>>("/auth/me", {
             notifyUnauthenticated: false,
             ...(signal && { signal }),
           })
           .then(unwrap),
-      register: (body: RegisterRequest) =>
+      register: (body: RegisterBody) =>
         // The answer's JWT is not kept: the dashboard's session is the cookie of /auth/session.
         client
-          .post<DataResponse<{ user: SessionUser }>>("/auth/register", {
+          .post<DataResponse<{ user: User }>>("/auth/register", {
             body,
             notifyUnauthenticated: false,
           })
           .then((r) => mapResult(r, (body) => ({ user: body.data.user }))),
-      openSession: (body: SessionRequest) =>
+      openSession: (body: LoginBody) =>
         client
-          .post<DataResponse<SessionResponse>>("/auth/session", {
+          .post<DataResponse<CookieSession>>("/auth/session", {
             body,
             notifyUnauthenticated: false,
           })
           .then(unwrap),
       closeSession: () => client.delete<null>("/auth/session", { notifyUnauthenticated: false }),
-      changePassword: (body: ChangePasswordRequest) =>
+      changePassword: (body: ChangePasswordBody) =>
         client.post<unknown>("/auth/change-password", { body }),
     },
 
     projects: {
       list: (signal?: AbortSignal) =>
-        client.get<ListResponse<Project>>("/projects", {
+        client.get<List<Project>>("/projects", {
           query: { limit: LIST_MAX },
           ...(signal && { signal }),
         }),
-      create: (body: CreateProjectRequest) =>
+      create: (body: CreateProjectBody) =>
         client.post<DataResponse<CreatedProject>>("/projects", { body }).then(unwrap),
       // PUT changes only the fields given, like the PATCH of docs/design.md §2.4.
-      update: (slug: string, body: UpdateProjectRequest) =>
+      update: (slug: string, body: UpdateProjectBody) =>
         client.put<DataResponse<Project>>(project(slug), { body }).then(unwrap),
       remove: (slug: string) => client.delete<null>(project(slug)),
     },
 
     apiKeys: {
       list: (slug: string, signal?: AbortSignal) =>
-        client.get<ListResponse<ApiKey>>(`${project(slug)}/api-keys`, {
+        client.get<List<ApiKey>>(`${project(slug)}/api-keys`, {
           query: { limit: LIST_MAX },
           ...(signal && { signal }),
         }),
-      create: (slug: string, keyType: ApiKeyType) =>
+      create: (slug: string, keyType: KeyType) =>
         client
           .post<DataResponse<CreatedApiKey>>(`${project(slug)}/api-keys`, {
             body: { key_type: keyType },
           })
           .then(unwrap),
-      rotate: (slug: string, keyType: ApiKeyType) =>
+      rotate: (slug: string, keyType: KeyType) =>
         client
           .post<DataResponse<CreatedApiKey>>(`${project(slug)}/api-keys/rotate`, {
             body: { key_type: keyType },
@@ -138,11 +138,11 @@ export function createEndpoints(
 
     offers: {
       list: (slug: string, signal?: AbortSignal) =>
-        client.get<ListResponse<RetentionOffer>>(`${project(slug)}/retention-offers`, {
+        client.get<List<RetentionOffer>>(`${project(slug)}/retention-offers`, {
           query: { limit: LIST_MAX },
           ...(signal && { signal }),
         }),
-      save: (slug: string, reason: CancelReason, body: RetentionOfferInput) =>
+      save: (slug: string, reason: CancelReason, body: OfferBody) =>
         client
           .put<DataResponse<RetentionOffer>>(`${project(slug)}/retention-offers/${reason}`, {
             body,
@@ -153,8 +153,8 @@ export function createEndpoints(
     },
 
     churnEvents: {
-      list: (slug: string, query: ChurnEventQuery, signal?: AbortSignal) =>
-        client.get<ListResponse<ChurnEvent>>(`${project(slug)}/churn-events`, {
+      list: (slug: string, query: ChurnEventsQuery, signal?: AbortSignal) =>
+        client.get<List<ChurnEvent>>(`${project(slug)}/churn-events`, {
           query: { ...query },
           ...(signal && { signal }),
         }),
@@ -203,7 +203,7 @@ export function createEndpoints(
 }
 
 /** The CSV export of the churn events that match `query` (paging left out: it exports them all). */
-export function churnEventsCsvHref(slug: string, query: ChurnEventQuery): string {
+export function churnEventsCsvHref(slug: string, query: ChurnEventsQuery): string {
   const { limit: _limit, offset: _offset, ...filters } = query;
   return `/api/v1${project(slug)}/churn-events.csv${queryString({ ...filters })}`;
 }

@@ -3,9 +3,9 @@
  * these are what the merchant reads in the dashboard.
  */
 import type {
-  ApiKeyType,
   CancelReason,
   ChurnStatus,
+  KeyType,
   OfferFieldName,
   OfferType,
 } from "@windback/protocol";
@@ -57,7 +57,7 @@ export const OFFER_FIELD_LABELS: Readonly<Record<OfferFieldName, string>> = {
   feature_unlock_days: "Unlocked for (days)",
 };
 
-export const KEY_TYPE_LABELS: Readonly<Record<ApiKeyType, string>> = {
+export const KEY_TYPE_LABELS: Readonly<Record<KeyType, string>> = {
   public: "Public",
   secret: "Secret",
 };

@@ -11,12 +11,12 @@ import {
   OFFER_TEXT_LIMITS,
   OFFER_TYPE_FIELDS,
   OFFER_TYPES,
+  type OfferBody,
   type OfferFieldName,
   type OfferType,
   type OfferTypeField,
   type PublicOffer,
   type RetentionOffer,
-  type RetentionOfferInput,
 } from "@windback/protocol";
 import type { ApiFailure } from "./api-client";
 import { OFFER_FIELD_LABELS, OFFER_TYPE_LABELS } from "./labels";
@@ -268,7 +268,7 @@ function typeFieldValues(draft: OfferDraft, validOnly: boolean): Partial<PublicO
 }
 
 /** The `PUT …/retention-offers/:reason` body: only the fields of the draft's type. */
-export function draftToInput(draft: OfferDraft): RetentionOfferInput {
+export function draftToInput(draft: OfferDraft): OfferBody {
   const ctaUrl = draft.cta_url.trim();
   return {
     offer_type: draft.offer_type,

@@ -3,7 +3,7 @@
  * The server then ends every session of the account, this one included, so the app goes to
  * the login screen and says why.
  */
-import { ERROR_CODES, PASSWORD_LIMITS } from "@windback/protocol";
+import { ERROR_CODES, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@windback/protocol";
 import { useRef, useState } from "preact/hooks";
 import { useApp } from "../app-state";
 import { Field } from "../components/field";
@@ -21,10 +21,10 @@ export function validatePasswordChange(
 ): Partial<Record<PasswordField, string>> {
   const errors: Partial<Record<PasswordField, string>> = {};
   if (input.current === "") errors.current = "Enter your current password.";
-  if (input.next.length < PASSWORD_LIMITS.min)
-    errors.next = `Use at least ${PASSWORD_LIMITS.min} characters.`;
-  else if (input.next.length > PASSWORD_LIMITS.max)
-    errors.next = `Use at most ${PASSWORD_LIMITS.max} characters.`;
+  if (input.next.length < PASSWORD_MIN_LENGTH)
+    errors.next = `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
+  else if (input.next.length > PASSWORD_MAX_LENGTH)
+    errors.next = `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
   else if (input.next === input.current)
     errors.next = "Choose a password different from the current one.";
   if (input.repeat !== input.next) errors.repeat = "The two new passwords are not the same.";
@@ -136,7 +136,7 @@ export function AccountScreen() {
           value={input.next}
           onValue={set("next")}
           error={errors.next}
-          hint={`At least ${PASSWORD_LIMITS.min} characters.`}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
         />
         <Field
           label="New password again"

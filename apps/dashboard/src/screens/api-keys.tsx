@@ -2,7 +2,7 @@
  * API keys: the list (masked, with last use), create and rotate (the raw key shown once), and
  * revoke with a confirmation (docs/design.md §2.4).
  */
-import type { ApiKey, ApiKeyType, CreatedApiKey, Project } from "@windback/protocol";
+import type { ApiKey, CreatedApiKey, KeyType, Project } from "@windback/protocol";
 import { useState } from "preact/hooks";
 import { useApp } from "../app-state";
 import { ConfirmDialog } from "../components/dialog";
@@ -16,7 +16,7 @@ import { keyState, rememberPublicKey, sortKeys } from "../lib/api-keys";
 import { formatDateTime, formatRelative } from "../lib/format";
 import { KEY_TYPE_LABELS } from "../lib/labels";
 
-type Pending = { kind: "rotate"; keyType: ApiKeyType } | { kind: "revoke"; key: ApiKey };
+type Pending = { kind: "rotate"; keyType: KeyType } | { kind: "revoke"; key: ApiKey };
 
 function StateCell({ apiKey, now }: { apiKey: ApiKey; now: number }) {
   const state = keyState(apiKey, now);
@@ -52,7 +52,7 @@ export function ApiKeysScreen({ project }: { project: Project }) {
     keys.reload();
   };
 
-  const create = async (keyType: ApiKeyType) => {
+  const create = async (keyType: KeyType) => {
     setBusy(`create-${keyType}`);
     setError(null);
     const result = await api.apiKeys.create(project.slug, keyType);

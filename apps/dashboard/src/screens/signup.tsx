@@ -3,7 +3,7 @@
  * `POST /api/v1/auth/session` opens the cookie session (docs/design.md §8). The JWT that
  * register returns is not kept.
  */
-import { ERROR_CODES, PASSWORD_LIMITS } from "@windback/protocol";
+import { ERROR_CODES, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@windback/protocol";
 import { useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useApp } from "../app-state";
@@ -25,10 +25,10 @@ export function validateSignup(
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email.trim())) {
     errors.email = "Enter an email address, e.g. jane@example.com.";
   }
-  if (input.password.length < PASSWORD_LIMITS.min) {
-    errors.password = `Use at least ${PASSWORD_LIMITS.min} characters.`;
-  } else if (input.password.length > PASSWORD_LIMITS.max) {
-    errors.password = `Use at most ${PASSWORD_LIMITS.max} characters.`;
+  if (input.password.length < PASSWORD_MIN_LENGTH) {
+    errors.password = `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
+  } else if (input.password.length > PASSWORD_MAX_LENGTH) {
+    errors.password = `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
   }
   return errors;
 }
@@ -124,7 +124,7 @@ export function SignupScreen() {
             value={input.password}
             onValue={set("password")}
             error={errors.password}
-            hint={`At least ${PASSWORD_LIMITS.min} characters.`}
+            hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
           />
           <InlineError error={error} />
           <button
