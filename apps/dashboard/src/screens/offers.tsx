@@ -33,6 +33,7 @@ import {
   offerTerms,
   reduceOfferEditor,
 } from "../lib/offer-draft";
+import { paths } from "../lib/paths";
 
 const NOTICES = {
   saved: "Offer saved.",
@@ -347,9 +348,7 @@ export function OffersScreen({ project }: { project: Project }) {
             <p class="notice">
               No offers yet: every customer goes straight to confirming. Add an offer to the reasons
               you can do something about, starting with the most common ones (see{" "}
-              <a href={`/dashboard/projects/${encodeURIComponent(project.slug)}/analytics`}>
-                Analytics
-              </a>
+              <a href={paths.project(project.slug, "analytics")}>Analytics</a>
               ).
             </p>
           )}
