@@ -4270,6 +4270,7 @@ export interface operations {
                     /** @description Billing provider (default custom) */
                     provider?: string;
                     tenure_days?: number;
+                    customer_token?: string;
                 };
             };
         };
@@ -4476,6 +4477,7 @@ export interface operations {
                      * @description The event_id returned by submit
                      */
                     event_id?: string;
+                    customer_token?: string;
                 };
             };
         };
@@ -4574,6 +4576,7 @@ export interface operations {
                      * @description The event_id returned by submit
                      */
                     event_id: string;
+                    customer_token?: string;
                 };
             };
         };
