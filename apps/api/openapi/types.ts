@@ -34,6 +34,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the dashboard: sets an HttpOnly session cookie (7 days, sliding)
+         * @description Answers like login for bad credentials and shares its budget. The cookie is opaque (only its hash is stored), SameSite=Lax, Secure when PUBLIC_URL is https. A change made with it must come from the dashboard's origin with a JSON body, else 403 CSRF_REJECTED.
+         */
+        post: operations["createSession"];
+        /** Sign out of the dashboard: the session ends and its cookie is cleared */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/registration": {
         parameters: {
             query?: never;
@@ -357,6 +378,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{slug}/churn-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The churn events matching the filters, as a CSV download
+         * @description Streamed (memory stays flat however many rows), newest first, with a header row. Text cells that start with = + - @ or a tab are prefixed with ' so a spreadsheet never runs them as formulas.
+         */
+        get: operations["exportChurnEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/churn-events/{id}": {
         parameters: {
             query?: never;
@@ -432,6 +473,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/churn-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The churn events matching the filters, as a CSV download
+         * @description Streamed (memory stays flat however many rows), newest first, with a header row. Text cells that start with = + - @ or a tab are prefixed with ' so a spreadsheet never runs them as formulas.
+         */
+        get: operations["exportChurnEventsForOwnProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/churn-events/{id}": {
         parameters: {
             query?: never;
@@ -497,10 +558,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Churn and cancel-flow statistics for the project
-         * @description Money is integer cents summed as stored (no currency conversion). total_mrr_at_risk: mrr of events in status new. recovered_mrr: mrr of events in status recovered or offer_accepted. recovery_rate: (recovered_events + offer_accepted_events) / total_events. cancel_flow.submissions: events created by the cancel flow (source cancel_flow). offers_shown / offers_declined: those of them that were shown / declined an offer. offers_accepted: those whose offer was accepted, whatever their status since. save_rate: offers_accepted / submissions. saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. by_reason: per cancel reason, most submissions first. Rates are rounded to 4 decimals, 0 when the divisor is 0.
+         * Churn and cancel-flow statistics, all time or for a period
+         * @description Money is integer cents summed as stored (no currency conversion). With from/to, only the events created in [from, to) count (YYYY-MM-DD is UTC midnight). total_mrr_at_risk: mrr of events in status new. recovered_mrr: mrr of events in status recovered or offer_accepted. lost_mrr: of events lost. recovery_rate: (recovered_events + offer_accepted_events) / total_events. claimed_mrr: the parts of those figures that only a browser vouched for. cancel_flow.submissions: events created by the cancel flow (source cancel_flow). offers_shown / offers_declined: those of them that were shown / declined an offer. offers_accepted: those whose offer was accepted, whatever their status since. save_rate: offers_accepted / submissions. saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. by_reason: per cancel reason, most submissions first; its save_rate is offers_accepted / offers_shown. Rates are rounded to 4 decimals, 0 when the divisor is 0.
          */
         get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/stats/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Submissions, saves and cancellations per day or week (UTC)
+         * @description Every bucket of [from, to) is present, zeros included, at most 366. Buckets are whole UTC days (a `to` after midnight includes its day); weeks start on Monday. Each bucket counts the events created in it with their outcome so far, so the buckets of a period add up to GET …/stats for it.
+         */
+        get: operations["getStatsTimeseries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -517,10 +598,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Churn and cancel-flow statistics for the project
-         * @description Money is integer cents summed as stored (no currency conversion). total_mrr_at_risk: mrr of events in status new. recovered_mrr: mrr of events in status recovered or offer_accepted. recovery_rate: (recovered_events + offer_accepted_events) / total_events. cancel_flow.submissions: events created by the cancel flow (source cancel_flow). offers_shown / offers_declined: those of them that were shown / declined an offer. offers_accepted: those whose offer was accepted, whatever their status since. save_rate: offers_accepted / submissions. saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. by_reason: per cancel reason, most submissions first. Rates are rounded to 4 decimals, 0 when the divisor is 0.
+         * Churn and cancel-flow statistics, all time or for a period
+         * @description Money is integer cents summed as stored (no currency conversion). With from/to, only the events created in [from, to) count (YYYY-MM-DD is UTC midnight). total_mrr_at_risk: mrr of events in status new. recovered_mrr: mrr of events in status recovered or offer_accepted. lost_mrr: of events lost. recovery_rate: (recovered_events + offer_accepted_events) / total_events. claimed_mrr: the parts of those figures that only a browser vouched for. cancel_flow.submissions: events created by the cancel flow (source cancel_flow). offers_shown / offers_declined: those of them that were shown / declined an offer. offers_accepted: those whose offer was accepted, whatever their status since. save_rate: offers_accepted / submissions. saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. by_reason: per cancel reason, most submissions first; its save_rate is offers_accepted / offers_shown. Rates are rounded to 4 decimals, 0 when the divisor is 0.
          */
         get: operations["getStatsForOwnProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Submissions, saves and cancellations per day or week (UTC)
+         * @description Every bucket of [from, to) is present, zeros included, at most 366. Buckets are whole UTC days (a `to` after midnight includes its day); weeks start on Monday. Each bucket counts the events created in it with their outcome so far, so the buckets of a period add up to GET …/stats for it.
+         */
+        get: operations["getStatsTimeseriesForOwnProject"];
         put?: never;
         post?: never;
         delete?: never;
@@ -762,7 +863,7 @@ export interface components {
             /** @enum {string} */
             status: "new" | "offer_accepted" | "recovered" | "lost";
             /** @enum {string} */
-            source: "api" | "cancel_flow";
+            source: "api" | "cancel_flow" | "billing";
             offer_type: ("discount" | "pause" | "extension" | "downgrade" | "feature_unlock" | "custom") | null;
             offer_shown: boolean;
             offer_declined: boolean;
@@ -829,6 +930,27 @@ export interface components {
                     save_rate: number;
                 }[];
             };
+        };
+        StatsTimeseries: {
+            /** @enum {string} */
+            interval: "day" | "week";
+            /** @description Every bucket of [from, to), zeros included, oldest first */
+            points: {
+                /** @description The bucket's first day, YYYY-MM-DD (UTC) */
+                date: string;
+                /** @description Cancel-flow events created in the bucket */
+                submissions: number;
+                offers_shown: number;
+                /** @description Offers accepted in the bucket (saves) */
+                offers_accepted: number;
+                offers_declined: number;
+                /** @description Events that became lost in the bucket */
+                cancelled: number;
+                /** @description MRR (cents) of the offers accepted in the bucket */
+                saved_mrr: number;
+                /** @description MRR (cents) of the events that became lost in the bucket */
+                lost_mrr: number;
+            }[];
         };
     };
     responses: never;
@@ -958,6 +1080,145 @@ export interface operations {
             };
             /** @description Every error: a message for people, a stable code for programs */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,6 +3681,98 @@ export interface operations {
             };
         };
     };
+    exportChurnEvents: {
+        parameters: {
+            query?: {
+                status?: "new" | "offer_accepted" | "recovered" | "lost";
+                /** @description One of too_expensive, missing_features, not_using_enough, switching_competitor, technical_issues, poor_support, dont_need_anymore, other; aliases switched_to_competitor, bad_support */
+                reason?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to?: string;
+                /** @description Part of the customer's email (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8, Content-Disposition: attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getChurnEvent: {
         parameters: {
             query?: never;
@@ -3854,6 +4207,96 @@ export interface operations {
             };
         };
     };
+    exportChurnEventsForOwnProject: {
+        parameters: {
+            query?: {
+                status?: "new" | "offer_accepted" | "recovered" | "lost";
+                /** @description One of too_expensive, missing_features, not_using_enough, switching_competitor, technical_issues, poor_support, dont_need_anymore, other; aliases switched_to_competitor, bad_support */
+                reason?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to?: string;
+                /** @description Part of the customer's email (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; charset=utf-8, Content-Disposition: attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getChurnEventForOwnProject: {
         parameters: {
             query?: never;
@@ -4090,7 +4533,18 @@ export interface operations {
     };
     getStats: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to?: string;
+            };
             header?: never;
             path: {
                 slug: string;
@@ -4166,9 +4620,111 @@ export interface operations {
             };
         };
     };
+    getStatsTimeseries: {
+        parameters: {
+            query: {
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to: string;
+                /** @description Bucket size (default day); weeks start on Monday */
+                interval?: "day" | "week";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StatsTimeseries"];
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getStatsForOwnProject: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4183,6 +4739,95 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ChurnStats"];
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getStatsTimeseriesForOwnProject: {
+        parameters: {
+            query: {
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to: string;
+                /** @description Bucket size (default day); weeks start on Monday */
+                interval?: "day" | "week";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StatsTimeseries"];
                     };
                 };
             };

@@ -1,3 +1,4 @@
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ERROR_CODES } from "@windback/protocol";
@@ -21,6 +22,7 @@ import { createValidatorCompiler } from "./plugins/validation.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
 import { churnEventsRoutes } from "./routes/churn-events/index.js";
+import { dashboardRoutes } from "./routes/dashboard/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { projectRoutes } from "./routes/projects/index.js";
 import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
@@ -28,6 +30,7 @@ import { statsRoutes } from "./routes/stats/index.js";
 import { trackRoutes } from "./routes/track/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { createChurnEventsService } from "./services/churn-events.js";
+import { createStatsService } from "./services/stats.js";
 import { createTrackRetention } from "./services/track-retention.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
@@ -77,6 +80,7 @@ export const windbackApp = fp(
         hashClient: createClientHasher(config.jwtSecret),
         onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
       }),
+      stats: createStatsService({ repos }),
     });
     app.decorate("passwords", createPasswordHasher(config.passwordHashing));
     app.decorate(
@@ -107,6 +111,8 @@ export const windbackApp = fp(
 
     // Before the rate limiter and auth: a preflight carries no credentials and spends no budget.
     const policy = createRoutePolicy();
+    // Cookies are parsed first thing: the dashboard's session is one (docs/design.md §8).
+    await app.register(cookie);
     await app.register(...policy.preflight);
     await app.register(rateLimitPlugin);
     await app.register(errorsPlugin);
@@ -158,6 +164,12 @@ export const windbackApp = fp(
             ? repos.projects.getAllowedOrigins(found.key.projectId)
             : null;
         },
+      });
+    }
+    if (config.dashboardDistDir) {
+      await app.register(dashboardRoutes, {
+        distDir: config.dashboardDistDir,
+        widgetDistDir: config.widgetDistDir,
       });
     }
     await app.register(

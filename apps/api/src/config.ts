@@ -52,6 +52,8 @@ export interface AppConfig {
   bodyLimit: number;
   /** Where the built widget lives (served as /widget.js and /embed; `WIDGET_DIST_DIR`); null disables those routes. */
   widgetDistDir: string | null;
+  /** Where the built dashboard lives (served at /dashboard/); null when `DASHBOARD_ENABLED=false`. */
+  dashboardDistDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +137,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`REGISTRATION must be open or closed (got "${registrationRaw}")`);
   }
 
+  const dashboardRaw = env.DASHBOARD_ENABLED?.trim() || "true";
+  if (dashboardRaw !== "true" && dashboardRaw !== "false") {
+    problems.push(`DASHBOARD_ENABLED must be true or false (got "${dashboardRaw}")`);
+  }
+  const dashboardEnabled = dashboardRaw !== "false";
+
   const jwtSecret = resolveJwtSecret(env.JWT_SECRET, nodeEnv, databasePath, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -154,7 +162,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     registration: registrationRaw === "closed" ? "closed" : "open",
     passwordHashing: { ...PRODUCTION_PASSWORD_HASHING },
     bodyLimit: 100 * 1024,
-    widgetDistDir: env.WIDGET_DIST_DIR?.trim() || defaultWidgetDistDir(),
+    widgetDistDir: env.WIDGET_DIST_DIR?.trim() || defaultDistDir("packages/widget/dist"),
+    dashboardDistDir: dashboardEnabled
+      ? env.DASHBOARD_DIST_DIR?.trim() || defaultDistDir("apps/dashboard/dist")
+      : null,
   };
 }
 
@@ -229,7 +240,7 @@ function resolveJwtSecret(
   }
 }
 
-/** The monorepo's widget build; when it is missing the widget routes answer 503 until it is built. */
-function defaultWidgetDistDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../packages/widget/dist");
+/** A build in the monorepo; when it is missing its routes answer 503 until it is built. */
+function defaultDistDir(path: string): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "../../..", path);
 }

@@ -9,7 +9,7 @@ import { bearer, buildTestApp, registerAccount, type TestContext, testConfig } f
  * keys are `sk`/`pub`); account B owns "bravo". URLs name A's project, so B's credentials are
  * "another tenant" and must never reach it.
  */
-type Caller = "none" | "jwt" | "sk" | "pub" | "badJwtGoodKey" | "otherJwt" | "otherSk";
+type Caller = "none" | "jwt" | "cookie" | "sk" | "pub" | "badJwtGoodKey" | "otherJwt" | "otherSk";
 
 interface RouteCase {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -18,7 +18,8 @@ interface RouteCase {
   pattern: string;
   payload?: (ids: Ids) => unknown;
   urlFor?: (ids: Ids) => string;
-  expect: Record<Caller, number>;
+  /** The dashboard's session cookie is accepted wherever a JWT is: its row is the JWT's. */
+  expect: Record<Exclude<Caller, "cookie">, number>;
 }
 
 interface Ids {
@@ -55,6 +56,12 @@ const routes: RouteCase[] = [
     url: "/api/v1/auth/me",
     pattern: "/api/v1/auth/me",
     expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
+  },
+  {
+    method: "DELETE",
+    url: "/api/v1/auth/session",
+    pattern: "/api/v1/auth/session",
+    expect: { ...JWT_ONLY_ALIAS, jwt: 204, otherJwt: 204 },
   },
   {
     method: "POST",
@@ -264,6 +271,18 @@ const routes: RouteCase[] = [
     pattern: "/api/v1/projects/:slug/stats",
     expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
   },
+  {
+    method: "GET",
+    url: "/api/v1/projects/alpha/stats/timeseries?from=2026-01-01&to=2026-01-15",
+    pattern: "/api/v1/projects/:slug/stats/timeseries",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/projects/alpha/churn-events.csv?status=new",
+    pattern: "/api/v1/projects/:slug/churn-events.csv",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
   // The aliases act on the caller's project: alpha for its sk_, A's default project for A's JWT.
   {
     method: "POST",
@@ -303,6 +322,18 @@ const routes: RouteCase[] = [
     method: "GET",
     url: "/api/v1/stats",
     pattern: "/api/v1/stats",
+    expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/stats/timeseries?from=2026-01-01&to=2026-01-15&interval=week",
+    pattern: "/api/v1/stats/timeseries",
+    expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/churn-events.csv",
+    pattern: "/api/v1/churn-events.csv",
     expect: { ...JWT_OR_SK_ALIAS, jwt: 200, sk: 200, otherJwt: 200, otherSk: 200 },
   },
   // The cancel flow: public or secret keys.
@@ -390,9 +421,18 @@ async function setUp() {
     headers: { "x-api-key": alpha.raw_public_key },
     payload: { customer_email: "churner@example.com", cancel_reason: "too_expensive", mrr: 900 },
   });
+  const session = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/auth/session",
+    payload: { email: a.email, password: a.password },
+  });
+  const cookie = session.cookies.find((c) => c.name === "windback_session")?.value;
+  if (!cookie) throw new Error(`no session cookie: ${session.statusCode} ${session.body}`);
   const headers: Record<Caller, Record<string, string>> = {
     none: {},
     jwt: bearer(a.token),
+    // The dashboard's own origin, as its requests carry (a change from elsewhere is refused).
+    cookie: { cookie: `windback_session=${cookie}`, origin: "http://localhost:8787" },
     sk: { "x-api-key": alpha.raw_secret_key },
     pub: { "x-api-key": alpha.raw_public_key },
     badJwtGoodKey: {
@@ -411,7 +451,16 @@ async function setUp() {
   };
 }
 
-const callers: Caller[] = ["none", "jwt", "sk", "pub", "badJwtGoodKey", "otherJwt", "otherSk"];
+const callers: Caller[] = [
+  "none",
+  "jwt",
+  "cookie",
+  "sk",
+  "pub",
+  "badJwtGoodKey",
+  "otherJwt",
+  "otherSk",
+];
 
 describe.each(routes)("$method $pattern", (route) => {
   test.each(callers)("as %s", async (caller) => {
@@ -421,13 +470,16 @@ describe.each(routes)("$method $pattern", (route) => {
       password: a.password,
       eventId,
     };
+    // The dashboard sends a JSON body with every change, `{}` when there is nothing to say.
+    const payload =
+      route.payload?.(ids) ?? (caller === "cookie" && route.method !== "GET" ? {} : undefined);
     const res = await ctx.app.inject({
       method: route.method,
       url: route.urlFor ? route.urlFor(ids) : route.url,
       headers: headers[caller],
-      ...(route.payload && { payload: route.payload(ids) as object }),
+      ...(payload !== undefined && { payload: payload as object }),
     });
-    expect(res.statusCode, res.body).toBe(route.expect[caller]);
+    expect(res.statusCode, res.body).toBe(route.expect[caller === "cookie" ? "jwt" : caller]);
     if (res.statusCode >= 400)
       expect(res.json()).toEqual({ error: expect.any(String), code: expect.any(String) });
   });
@@ -441,6 +493,13 @@ const PUBLIC_ROUTES = [
   "GET /health",
   "POST /api/v1/auth/register",
   "POST /api/v1/auth/login",
+  "POST /api/v1/auth/session",
+  "GET /",
+  "GET /dashboard",
+  "GET /dashboard/",
+  "GET /dashboard/*",
+  "GET /dashboard/assets/:file",
+  "GET /dashboard/widget-manifest.json",
   "GET /api/v1/auth/registration",
   "GET /api/v1/openapi.json",
   "GET /widget.js",
@@ -465,7 +524,7 @@ test("every route declares its policy: public ones are pinned, the rest are in t
   });
   // The widget's routes are registered whether or not the widget is built (they answer 503).
   await probe.register(windbackApp, {
-    config: testConfig({ widgetDistDir: "/nonexistent" }),
+    config: testConfig({ widgetDistDir: "/nonexistent", dashboardDistDir: "/nonexistent" }),
     storage: createSqliteStorage(":memory:"),
   });
   await probe.ready();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { rate } from "../src/routes/stats/index.js";
+import { rate } from "../src/services/stats.js";
 import {
   apiKey,
   bearer,

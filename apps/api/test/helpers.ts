@@ -43,6 +43,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     bodyLimit: 100 * 1024,
     widgetDistDir: null,
+    dashboardDistDir: null,
     ...overrides,
   };
 }

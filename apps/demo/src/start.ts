@@ -2,12 +2,12 @@
  * `pnpm start`: runs the built API and the demo page, seeds the demo account, prints how to use it.
  * Ctrl-C stops both. Run from the repository root (paths are relative to it).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitForHealth } from "./health.js";
-import { seedDemo } from "./seed.js";
+import { DEMO_PROJECT, seedDemo } from "./seed.js";
 import { startDemoServer } from "./server.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -30,6 +30,19 @@ function startApi(): ChildProcess {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
+}
+
+/**
+ * Four weeks of realistic history for the demo project, so every dashboard screen has data
+ * (skipped once the project has events).
+ */
+function seedHistory(databasePath: string, email: string): void {
+  const cli = join(root, "apps/api/dist/cli/seed-demo-history.js");
+  const result = spawnSync(process.execPath, [cli, "--email", email, "--slug", DEMO_PROJECT.slug], {
+    env: { ...process.env, DATABASE_PATH: databasePath },
+    stdio: "inherit",
+  });
+  if (result.status !== 0) throw new Error(`Seeding the demo history failed (${cli})`);
 }
 
 async function main() {
@@ -63,6 +76,7 @@ async function main() {
     allowedOrigins: [`http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`],
     stateFile: join(dirname(databasePath), "demo-account.json"),
   });
+  seedHistory(databasePath, credentials.email);
   demo = await startDemoServer({
     apiUrl,
     publicKey: credentials.publicKey,
@@ -75,6 +89,7 @@ async function main() {
 ${line}
   Windback is running.
 
+  Dashboard          ${apiUrl}/dashboard/
   Demo SaaS page     ${demo.url}            (script tag)
                      ${demo.url}/iframe.html   (iframe embed)
                      ${demo.url}/hostile.html  (hostile CSS)
@@ -85,7 +100,8 @@ ${line}
   Public key         ${credentials.publicKey}
   Secret key         in ${join(dirname(databasePath), "demo-account.json")}
 
-  Open the demo page and click "Cancel subscription". Ctrl-C stops both.
+  Sign in to the dashboard with the demo account, or open the demo page and click
+  "Cancel subscription". Ctrl-C stops both.
 ${line}
 `);
 }

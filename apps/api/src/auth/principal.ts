@@ -5,19 +5,34 @@ import { AppError, unauthenticated } from "../lib/errors.js";
 import { StorageUnavailableError } from "../storage/errors.js";
 import type { AuthenticatedKey, Repositories, UserRecord } from "../storage/types.js";
 import { hashApiKey, keyTypeOf, looksLikeApiKey, sameDigest } from "./api-keys.js";
+import {
+  hashSessionToken,
+  looksLikeSessionToken,
+  SESSION_COOKIE,
+  SESSION_LIFETIME_MS,
+  SESSION_REFRESH_MS,
+} from "./sessions.js";
 
 /** `account`: a person signed in to the dashboard (JWT); `secret`/`public`: an API key of that type. */
 export type PrincipalKind = "account" | "secret" | "public";
 
 export type Principal =
-  | { kind: "user"; userId: string; user: UserRecord }
+  | {
+      kind: "user";
+      userId: string;
+      user: UserRecord;
+      /** How the person signed in: a Bearer JWT, or the dashboard's session cookie. */
+      via: "jwt" | "cookie";
+      /** The cookie session's hash, when `via` is "cookie". */
+      sessionHash?: string;
+    }
   | { kind: "key"; keyType: KeyType; keyId: string; projectId: string; userId: string };
 
 /** last_used_at is written at most once a minute per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export const KIND_LABEL: Record<PrincipalKind, string> = {
-  account: "a dashboard session (JWT)",
+  account: "a dashboard session (JWT or session cookie)",
   secret: "a secret key (sk_)",
   public: "a public key (pub_)",
 };
@@ -74,12 +89,15 @@ export async function authenticate(
         ERROR_CODES.INVALID_TOKEN,
       );
     }
-    return { kind: "user", userId: user.id, user };
+    return { kind: "user", userId: user.id, user, via: "jwt" };
   }
 
   const headerKey = request.headers["x-api-key"];
   const rawKey = bearer ?? (typeof headerKey === "string" ? headerKey.trim() : undefined);
   if (rawKey === undefined || rawKey === "") {
+    // No credential in the headers: the dashboard's session cookie, if there is one.
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie !== undefined) return authenticateSession(app, request, cookie);
     throw unauthenticated(
       "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'",
     );
@@ -106,6 +124,32 @@ export async function authenticate(
     projectId: found.key.projectId,
     userId: found.userId,
   };
+}
+
+/** The account behind a session cookie; the expiry slides forward at most once an hour. */
+async function authenticateSession(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  cookie: string,
+): Promise<Principal> {
+  const expired = () =>
+    unauthenticated("The session has ended; sign in again", ERROR_CODES.INVALID_TOKEN);
+  if (!looksLikeSessionToken(cookie)) throw expired();
+  const sessionHash = hashSessionToken(cookie);
+  const now = app.clock.now();
+  const session = await app.repos.sessions.findActive(sessionHash, toIso(now));
+  const user = session ? await app.repos.users.findById(session.userId) : null;
+  if (!session || !user) throw expired();
+  if (Date.parse(session.lastSeenAt) < now - SESSION_REFRESH_MS) {
+    try {
+      await app.repos.sessions.extend(sessionHash, toIso(now), toIso(now + SESSION_LIFETIME_MS));
+      request.sessionRenewed = true;
+    } catch (error) {
+      // A busy database must not sign anyone out: the session is still valid as it is.
+      if (!(error instanceof StorageUnavailableError)) throw error;
+    }
+  }
+  return { kind: "user", userId: user.id, user, via: "cookie", sessionHash };
 }
 
 /** The principal of an authenticated route; a route without `config.auth` never calls this. */

@@ -40,6 +40,7 @@ import type {
 import fp from "fastify-plugin";
 import { flowClientOf } from "../auth/client.js";
 import { authenticate, KIND_LABEL, kindOf, principalOf } from "../auth/principal.js";
+import { SESSION_COOKIE, sessionCookieOptions } from "../auth/sessions.js";
 import { forbidden } from "../lib/errors.js";
 import { createKeyedLimiter } from "./rate-limits.js";
 
@@ -127,7 +128,42 @@ function appendHooks(
 const policyPlugin = fp<{ paths: Set<string> }>(
   async (app: FastifyInstance, { paths }) => {
     app.decorateRequest("principal", null);
+    app.decorateRequest("sessionRenewed", false);
     const ownOrigin = new URL(app.config.publicUrl).origin;
+
+    /**
+     * A cookie is sent by the browser whoever made the page, so a cookie-authenticated change
+     * must come from the dashboard itself (its origin, or `Sec-Fetch-Site: same-origin`) and
+     * carry a JSON body (a cross-site form cannot send one without a CORS preflight we never
+     * grant). Reads are safe: SameSite=Lax keeps the cookie off cross-site subrequests anyway.
+     */
+    function refuseCrossSite(request: FastifyRequest): void {
+      if (request.method === "GET" || request.method === "HEAD") return;
+      const origin = request.headers.origin;
+      const sameOrigin =
+        origin === ownOrigin ||
+        (origin === undefined && request.headers["sec-fetch-site"] === "same-origin");
+      const type = request.headers["content-type"]?.split(";", 1)[0]?.trim().toLowerCase();
+      const length = Number(request.headers["content-length"] ?? 0);
+      const hasBody = length > 0 || request.headers["transfer-encoding"] !== undefined;
+      if (!sameOrigin || type !== "application/json" || !hasBody) {
+        throw forbidden(
+          sameOrigin
+            ? "A change made with the session cookie must send a JSON body"
+            : "A change made with the session cookie must come from the dashboard's own origin",
+          ERROR_CODES.CSRF_REJECTED,
+        );
+      }
+    }
+
+    // A sliding session: its cookie goes out again with the answer that extended it.
+    const cookieOptions = sessionCookieOptions(app.config.publicUrl);
+    app.addHook("onSend", async (request, reply) => {
+      const token = request.cookies?.[SESSION_COOKIE];
+      if (request.sessionRenewed && token && !reply.hasHeader("set-cookie")) {
+        reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+      }
+    });
 
     // Budgets are per key *and client* (auth/client.ts), so no one can spend a merchant's other
     // customers' budget; a per-key ceiling across all clients stops floods from many addresses.
@@ -193,6 +229,7 @@ const policyPlugin = fp<{ paths: Set<string> }>(
               `This route does not accept ${KIND_LABEL[kind]}; use ${auth.map((k) => KIND_LABEL[k]).join(" or ")}`,
             );
           }
+          if (principal.kind === "user" && principal.via === "cookie") refuseCrossSite(request);
           request.principal = principal;
         });
       }

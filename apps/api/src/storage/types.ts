@@ -13,6 +13,7 @@ import type {
   OfferType,
   PublicOffer,
 } from "@windback/protocol";
+import type { CounterRow, DayCounterRow } from "./counters.js";
 
 /** A store the app is built from, chosen by configuration (storage/index.ts). */
 export interface Storage {
@@ -94,7 +95,10 @@ export interface UsersRepository {
   ): Promise<{ user: UserRecord; project: ProjectRecord }>;
   findById(id: string): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
-  /** Stores the new hash and bumps token_version so earlier JWTs stop working. */
+  /**
+   * Stores the new hash, bumps token_version so earlier JWTs stop working, and ends every
+   * dashboard session of the account, in one transaction.
+   */
   changePassword(id: string, passwordHash: string, now: string): Promise<UserRecord>;
 }
 
@@ -143,8 +147,27 @@ export interface ApiKeysRepository {
   touch(id: string, now: string, staleBefore: string): Promise<void>;
 }
 
+export interface SessionRecord {
+  userId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+}
+
+/** Dashboard cookie sessions, stored by the SHA-256 of the cookie's value. */
+export interface SessionsRepository {
+  /** Stores a new session and deletes the user's expired ones. */
+  create(tokenHash: string, userId: string, now: string, expiresAt: string): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  findActive(tokenHash: string, now: string): Promise<SessionRecord | null>;
+  /** Slides the expiry (the session was used at `now`). */
+  extend(tokenHash: string, now: string, expiresAt: string): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+}
+
 export interface Repositories {
   users: UsersRepository;
+  sessions: SessionsRepository;
   projects: ProjectsRepository;
   apiKeys: ApiKeysRepository;
   offers: OffersRepository;
@@ -279,6 +302,19 @@ export interface ChurnStatsRow {
   byReason: { reason: string; submissions: number; offersShown: number; offersAccepted: number }[];
 }
 
+/** Which events a list or export returns; every field narrows it. */
+export interface ChurnEventFilter {
+  /** Live data, or test-mode data. */
+  livemode?: boolean;
+  status?: ChurnStatus;
+  reason?: CancelReason;
+  /** created_at in [from, to), ISO timestamps. */
+  from?: string;
+  to?: string;
+  /** Part of the customer's email, lower-case. */
+  emailContains?: string;
+}
+
 /** Every change to a churn event publishes one of these, in the same transaction as the change. */
 export const DOMAIN_EVENT_TYPES = [
   "cancel_flow.submitted",
@@ -328,10 +364,16 @@ export interface ChurnEventsRepository {
     publish: Publish,
   ): Promise<{ event: ChurnEventRecord; published: DomainEvent }>;
   findById(projectId: string, id: string): Promise<ChurnEventRecord | null>;
+  /** Newest first, with the total matching the filter. */
   list(
     projectId: string,
-    filter: { status?: ChurnStatus; limit: number; offset: number },
+    filter: ChurnEventFilter & { limit: number; offset: number },
   ): Promise<{ items: ChurnEventRecord[]; total: number }>;
+  /**
+   * Every event matching the filter, newest first, read in pages so memory stays flat however
+   * many there are (the CSV export).
+   */
+  exportAll(projectId: string, filter: ChurnEventFilter): AsyncIterable<ChurnEventRecord>;
   /**
    * Records a cancel-flow submission: when the owner already sees an event of this customer in
    * this project created at or after `dedupeSince`, that event is returned (and, while still
@@ -382,7 +424,20 @@ export interface ChurnEventsRepository {
   ): Promise<TransitionResult>;
   /** The domain events of one churn event, oldest first: its history. */
   history(projectId: string, churnEventId: string): Promise<DomainEvent[]>;
-  stats(projectId: string): Promise<ChurnStatsRow>;
+  /**
+   * The counter rows of the project's live or test events (storage/counters.ts turns them into
+   * stats): all time, or those created in [from, to). Costs O(counter rows + days), plus the
+   * events of at most two partial days when a bound is not a UTC midnight; never O(events).
+   */
+  counters(
+    projectId: string,
+    scope: { livemode: boolean; period?: { from: string; to: string } },
+  ): Promise<CounterRow[]>;
+  /** The daily counter rows of the days in [fromDay, toDay) (YYYY-MM-DD, UTC). */
+  dailyCounters(
+    projectId: string,
+    scope: { livemode: boolean; fromDay: string; toDay: string },
+  ): Promise<DayCounterRow[]>;
 }
 
 export interface NewTrackEvent {

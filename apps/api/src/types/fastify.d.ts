@@ -5,6 +5,7 @@ import type { AppConfig } from "../config.js";
 import type { Clock } from "../lib/clock.js";
 import type { Budget } from "../plugins/route-policy.js";
 import type { ChurnEventsService } from "../services/churn-events.js";
+import type { StatsService } from "../services/stats.js";
 import type { Repositories, Storage } from "../storage/types.js";
 
 declare module "fastify" {
@@ -13,7 +14,7 @@ declare module "fastify" {
     storage: Storage;
     /** `storage.repos`: what routes read through. Changes to churn events go through `services`. */
     repos: Repositories;
-    services: { churnEvents: ChurnEventsService };
+    services: { churnEvents: ChurnEventsService; stats: StatsService };
     clock: Clock;
     passwords: PasswordHasher;
     jwt: JwtService;
@@ -21,6 +22,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Set by the route policy on routes whose `config.auth` is not "none"; null elsewhere. */
     principal: Principal | null;
+    /** The cookie session's expiry moved forward: the cookie is sent again with the answer. */
+    sessionRenewed: boolean;
   }
   interface FastifyContextConfig {
     /** Who may call the route (plugins/route-policy.ts); every route declares it. */

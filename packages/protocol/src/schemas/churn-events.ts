@@ -55,7 +55,7 @@ export const ReasonText = Type.String({
   description: `Free text with the reason; required for "other"; at most ${REASON_TEXT_MAX_LENGTH} characters`,
 });
 
-export const CHURN_SOURCES = ["api", "cancel_flow"] as const;
+export const CHURN_SOURCES = ["api", "cancel_flow", "billing"] as const;
 export type ChurnSource = (typeof CHURN_SOURCES)[number];
 
 export const ChurnEvent = Type.Object(

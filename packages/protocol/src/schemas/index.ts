@@ -16,7 +16,7 @@ import { ChurnEvent } from "./churn-events.js";
 import { ErrorResponse } from "./common.js";
 import { PublicOffer, RetentionOffer } from "./offers.js";
 import { ApiKey, CreatedApiKey, Project } from "./projects.js";
-import { ChurnStats } from "./stats.js";
+import { ChurnStats, StatsTimeseries } from "./stats.js";
 
 /** The named models (`$id`) the schemas refer to with refTo(): register each once (addSchema). */
 export const SHARED_SCHEMAS = [
@@ -29,4 +29,5 @@ export const SHARED_SCHEMAS = [
   RetentionOffer,
   ChurnEvent,
   ChurnStats,
+  StatsTimeseries,
 ] as const;

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import { ERROR_CODES } from "@windback/protocol";
 import {
   ChangePasswordBody,
+  CookieSessionResponse,
   ErrorResponse,
   LoginBody,
   RegisterBody,
@@ -14,6 +16,13 @@ import {
 } from "@windback/protocol/schemas";
 import { requireAcceptablePassword } from "../../auth/passwords.js";
 import { principalOf } from "../../auth/principal.js";
+import {
+  hashSessionToken,
+  newSessionToken,
+  SESSION_COOKIE,
+  SESSION_LIFETIME_MS,
+  sessionCookieOptions,
+} from "../../auth/sessions.js";
 import { toIso } from "../../lib/clock.js";
 import { normalizeEmail, requireEmail } from "../../lib/email.js";
 import { AppError, badRequest, conflict, forbidden, unauthenticated } from "../../lib/errors.js";
@@ -24,6 +33,18 @@ import { allowedOriginsRoutes } from "../projects/allowed-origins.js";
 import { authErrors } from "../schemas.js";
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** Same work, status and message whether the email is unknown or the password wrong. */
+  async function checkCredentials(body: { email: string; password: string }) {
+    const user = await app.repos.users.findByEmail(normalizeEmail(body.email));
+    let valid = false;
+    if (user) valid = await app.passwords.verify(user.passwordHash, body.password);
+    else await app.passwords.verifyDummy(body.password);
+    if (!user || !valid) {
+      throw unauthenticated("Invalid email or password", ERROR_CODES.INVALID_CREDENTIALS);
+    }
+    return user;
+  }
+
   // One budget for register and login together, on top of the general per-IP limit.
   const authLimit = createKeyedLimiter(
     app,
@@ -104,16 +125,66 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const user = await app.repos.users.findByEmail(normalizeEmail(request.body.email));
-      // Same work, status and message whether the email is unknown or the password wrong.
-      let valid = false;
-      if (user) valid = await app.passwords.verify(user.passwordHash, request.body.password);
-      else await app.passwords.verifyDummy(request.body.password);
-      if (!user || !valid) {
-        throw unauthenticated("Invalid email or password", ERROR_CODES.INVALID_CREDENTIALS);
-      }
+      const user = await checkCredentials(request.body);
       const token = await app.jwt.sign({ userId: user.id, tokenVersion: user.tokenVersion });
       return { data: { user: serializeUser(user), token } };
+    },
+  );
+
+  app.post(
+    "/auth/session",
+    {
+      onRequest: authLimit,
+      config: { auth: "none" },
+      schema: {
+        tags: ["auth"],
+        operationId: "createSession",
+        summary: "Sign in to the dashboard: sets an HttpOnly session cookie (7 days, sliding)",
+        description:
+          "Answers like login for bad credentials and shares its budget. The cookie is opaque (only its hash is stored), SameSite=Lax, Secure when PUBLIC_URL is https. A change made with it must come from the dashboard's origin with a JSON body, else 403 CSRF_REJECTED.",
+        body: LoginBody,
+        response: {
+          200: CookieSessionResponse,
+          400: refTo(ErrorResponse),
+          401: refTo(ErrorResponse),
+          429: refTo(ErrorResponse),
+          503: refTo(ErrorResponse),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await checkCredentials(request.body);
+      const token = newSessionToken();
+      const now = app.clock.now();
+      await app.repos.sessions.create(
+        hashSessionToken(token),
+        user.id,
+        toIso(now),
+        toIso(now + SESSION_LIFETIME_MS),
+      );
+      reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(app.config.publicUrl));
+      return { data: { user: serializeUser(user) } };
+    },
+  );
+
+  app.delete(
+    "/auth/session",
+    {
+      config: { auth: ["account"] },
+      schema: {
+        tags: ["auth"],
+        operationId: "deleteSession",
+        summary: "Sign out of the dashboard: the session ends and its cookie is cleared",
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.kind === "user" && principal.sessionHash) {
+        await app.repos.sessions.delete(principal.sessionHash);
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.status(204).send(null);
     },
   );
 
@@ -165,7 +236,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SessionResponse, ...authErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
       if (principal.kind !== "user")
         throw new AppError(403, ERROR_CODES.FORBIDDEN, "Sessions only");
@@ -179,7 +250,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.passwords.hash(new_password),
         toIso(app.clock.now()),
       );
-      // A fresh token for the caller, since the one they used has just been invalidated.
+      // Every session has ended, the caller's too: a fresh token for an API client, and a
+      // cleared cookie for the dashboard, which signs in again.
+      if (principal.via === "cookie") reply.clearCookie(SESSION_COOKIE, { path: "/" });
       const token = await app.jwt.sign({ userId: user.id, tokenVersion: user.tokenVersion });
       return { data: { user: serializeUser(user), token } };
     },

@@ -1,7 +1,13 @@
+import { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import type {
+  ChurnEventsFilter as ChurnEventsFilterQuery,
+  ChurnEvent as ChurnEventWire,
+} from "@windback/protocol";
 import {
   ChurnEvent,
+  ChurnEventsFilter,
   ChurnEventsQuery,
   CreateChurnEventBody,
   dataOf,
@@ -10,8 +16,13 @@ import {
   Slug,
   Uuid,
 } from "@windback/protocol/schemas";
-import { notFound } from "../../lib/errors.js";
+import { toIso } from "../../lib/clock.js";
+import { csvRow } from "../../lib/csv.js";
+import { badRequest, notFound } from "../../lib/errors.js";
+import { requireCancelReason } from "../../lib/offers.js";
 import { serializeChurnEvent } from "../../lib/serializers.js";
+import { parseBound } from "../../services/stats.js";
+import type { ChurnEventFilter, ChurnEventRecord } from "../../storage/types.js";
 import { resolveProject, slugParam } from "../projects/resolve.js";
 import { authErrors, operationId } from "../schemas.js";
 
@@ -21,7 +32,58 @@ export interface ChurnEventsRoutesOptions {
   scoped: boolean;
 }
 
-/** Churn events for the dashboard and a merchant's server (docs/design.md §2.7). */
+/** The columns of the CSV export, in order. */
+const CSV_COLUMNS = [
+  "id",
+  "created_at",
+  "updated_at",
+  "status",
+  "source",
+  "customer_email",
+  "customer_name",
+  "plan_name",
+  "mrr_cents",
+  "currency",
+  "mrr_verified",
+  "cancel_reason",
+  "cancel_reason_text",
+  "offer_type",
+  "offer_shown",
+  "offer_declined",
+  "offer_accepted_at",
+  "provider",
+  "provider_subscription_id",
+  "tenure_days",
+] as const satisfies readonly (keyof ChurnEventWire)[];
+
+async function* csvLines(events: AsyncIterable<ChurnEventRecord>): AsyncGenerator<string> {
+  yield csvRow(CSV_COLUMNS);
+  for await (const event of events) {
+    const wire = serializeChurnEvent(event);
+    yield csvRow(CSV_COLUMNS.map((column) => wire[column]));
+  }
+}
+
+/** The query's filters, checked: a reason alias maps to its id, bounds become timestamps. */
+function filterOf(query: ChurnEventsFilterQuery): ChurnEventFilter {
+  const q = query.q?.trim().toLowerCase();
+  const filter: ChurnEventFilter = {
+    livemode: true,
+    ...(query.status !== undefined && { status: query.status }),
+    ...(query.reason !== undefined && {
+      reason: requireCancelReason(query.reason, "querystring/reason"),
+    }),
+    ...(query.from !== undefined && { from: parseBound(query.from, "querystring/from") }),
+    ...(query.to !== undefined && { to: parseBound(query.to, "querystring/to") }),
+    ...(q && { emailContains: q }),
+  };
+  if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
+    throw badRequest("querystring/from must be before querystring/to");
+  }
+  return filter;
+}
+
+/** Churn events for the dashboard and a merchant's server (docs/design.md §2.7, §8). */
 export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptions> = async (
   app,
   { path, scoped },
@@ -66,14 +128,51 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
       },
     },
     async (request) => {
+      const filter = filterOf(request.query);
       const project = await resolveProject(app, request, slugParam(request));
-      const { status, limit = 20, offset = 0 } = request.query;
+      const { limit = 20, offset = 0 } = request.query;
       const { items, total } = await app.repos.churnEvents.list(project.id, {
-        ...(status !== undefined && { status }),
+        ...filter,
         limit,
         offset,
       });
       return { data: items.map(serializeChurnEvent), total, limit, offset };
+    },
+  );
+
+  app.get(
+    `${path}.csv`,
+    {
+      config,
+      schema: {
+        tags,
+        operationId: operationId("exportChurnEvents", scoped),
+        summary: "The churn events matching the filters, as a CSV download",
+        description:
+          "Streamed (memory stays flat however many rows), newest first, with a header row. Text cells that start with = + - @ or a tab are prefixed with ' so a spreadsheet never runs them as formulas.",
+        ...(params && { params }),
+        querystring: ChurnEventsFilter,
+        response: {
+          200: {
+            description: "text/csv; charset=utf-8, Content-Disposition: attachment",
+            content: { "text/csv": { schema: { type: "string" } } },
+          },
+          ...authErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const filter = filterOf(request.query);
+      const project = await resolveProject(app, request, slugParam(request));
+      const events = app.repos.churnEvents.exportAll(project.id, filter);
+      const day = toIso(app.clock.now()).slice(0, 10);
+      return reply
+        .header("content-type", "text/csv; charset=utf-8")
+        .header(
+          "content-disposition",
+          `attachment; filename="churn-events-${project.slug}-${day}.csv"`,
+        )
+        .send(Readable.from(csvLines(events)));
     },
   );
 

@@ -1,7 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import type { CancelReason, ChurnStats as ChurnStatsData } from "@windback/protocol";
-import { ChurnStats, dataOf, refTo, Slug } from "@windback/protocol/schemas";
+import {
+  ChurnStats,
+  dataOf,
+  refTo,
+  Slug,
+  StatsQuery,
+  StatsTimeseries,
+  TimeseriesQuery,
+} from "@windback/protocol/schemas";
+import { badRequest } from "../../lib/errors.js";
+import { parseBound, parsePeriod } from "../../services/stats.js";
 import { resolveProject, slugParam } from "../projects/resolve.js";
 import { authErrors, operationId } from "../schemas.js";
 
@@ -11,77 +20,84 @@ export interface StatsRoutesOptions {
   scoped: boolean;
 }
 
-/** A fraction from 0 to 1 rounded to 4 decimals; 0 when there is nothing to divide. */
-export function rate(part: number, whole: number): number {
-  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
-}
-
 const DEFINITIONS =
   "Money is integer cents summed as stored (no currency conversion). " +
+  "With from/to, only the events created in [from, to) count (YYYY-MM-DD is UTC midnight). " +
   "total_mrr_at_risk: mrr of events in status new. " +
-  "recovered_mrr: mrr of events in status recovered or offer_accepted. " +
+  "recovered_mrr: mrr of events in status recovered or offer_accepted. lost_mrr: of events lost. " +
   "recovery_rate: (recovered_events + offer_accepted_events) / total_events. " +
+  "claimed_mrr: the parts of those figures that only a browser vouched for. " +
   "cancel_flow.submissions: events created by the cancel flow (source cancel_flow). " +
   "offers_shown / offers_declined: those of them that were shown / declined an offer. " +
   "offers_accepted: those whose offer was accepted, whatever their status since. " +
   "save_rate: offers_accepted / submissions. " +
   "saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. " +
-  "by_reason: per cancel reason, most submissions first. Rates are rounded to 4 decimals, 0 when the divisor is 0.";
+  "by_reason: per cancel reason, most submissions first; its save_rate is offers_accepted / offers_shown. " +
+  "Rates are rounded to 4 decimals, 0 when the divisor is 0.";
 
-/** Project statistics from the counters kept with every change (docs/design.md §2.7). */
+/** Project statistics from the counters kept with every change (docs/design.md §2.7, §8). */
 export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (
   app,
   { path, scoped },
 ) => {
   const params = scoped ? Type.Object({ slug: Slug }) : undefined;
+  const config = { auth: ["account", "secret"] as const };
+
   app.get(
     path,
     {
-      config: { auth: ["account", "secret"] },
+      config,
       schema: {
         tags: ["stats"],
         operationId: operationId("getStats", scoped),
-        summary: "Churn and cancel-flow statistics for the project",
+        summary: "Churn and cancel-flow statistics, all time or for a period",
         description: DEFINITIONS,
         ...(params && { params }),
+        querystring: StatsQuery,
         response: { 200: dataOf(refTo(ChurnStats)), ...authErrors },
       },
     },
     async (request) => {
+      const { from, to } = request.query;
+      const period = from === undefined && to === undefined ? undefined : parsePeriod({ from, to });
       const project = await resolveProject(app, request, slugParam(request));
-      const s = await app.repos.churnEvents.stats(project.id);
-      const data: ChurnStatsData = {
-        total_events: s.totalEvents,
-        new_events: s.newEvents,
-        offer_accepted_events: s.offerAcceptedEvents,
-        recovered_events: s.recoveredEvents,
-        lost_events: s.lostEvents,
-        total_mrr_at_risk: s.totalMrrAtRisk,
-        recovered_mrr: s.recoveredMrr,
-        lost_mrr: s.lostMrr,
-        recovery_rate: rate(s.recoveredEvents + s.offerAcceptedEvents, s.totalEvents),
-        claimed_mrr: {
-          total_mrr_at_risk: s.claimedMrrAtRisk,
-          recovered_mrr: s.claimedRecoveredMrr,
-          saved_mrr: s.claimedSavedMrr,
-        },
-        cancel_flow: {
-          submissions: s.submissions,
-          offers_shown: s.offersShown,
-          offers_accepted: s.offersAccepted,
-          offers_declined: s.offersDeclined,
-          save_rate: rate(s.offersAccepted, s.submissions),
-          saved_mrr: s.savedMrr,
-          by_reason: s.byReason.map((row) => ({
-            reason: row.reason as CancelReason,
-            submissions: row.submissions,
-            offers_shown: row.offersShown,
-            offers_accepted: row.offersAccepted,
-            save_rate: rate(row.offersAccepted, row.offersShown),
-          })),
-        },
+      return {
+        data: await app.services.stats.stats(project.id, {
+          livemode: true,
+          ...(period && { period }),
+        }),
       };
-      return { data };
+    },
+  );
+
+  app.get(
+    `${path}/timeseries`,
+    {
+      config,
+      schema: {
+        tags: ["stats"],
+        operationId: operationId("getStatsTimeseries", scoped),
+        summary: "Submissions, saves and cancellations per day or week (UTC)",
+        description:
+          "Every bucket of [from, to) is present, zeros included, at most 366. Buckets are whole UTC days (a `to` after midnight includes its day); weeks start on Monday. Each bucket counts the events created in it with their outcome so far, so the buckets of a period add up to GET …/stats for it.",
+        ...(params && { params }),
+        querystring: TimeseriesQuery,
+        response: { 200: dataOf(refTo(StatsTimeseries)), ...authErrors },
+      },
+    },
+    async (request) => {
+      const from = parseBound(request.query.from, "querystring/from");
+      const to = parseBound(request.query.to, "querystring/to");
+      if (from >= to) throw badRequest("querystring/from must be before querystring/to");
+      const project = await resolveProject(app, request, slugParam(request));
+      return {
+        data: await app.services.stats.timeseries(project.id, {
+          livemode: true,
+          from,
+          to,
+          interval: request.query.interval ?? "day",
+        }),
+      };
     },
   );
 };

@@ -5,12 +5,14 @@ import type {
   OfferType,
   PublicOffer,
 } from "@windback/protocol";
+import { type CounterRow, mergeCounters } from "../counters.js";
+import { splitPeriod } from "../periods.js";
 import type {
   AcceptTarget,
   CancelFlowSubmission,
+  ChurnEventFilter,
   ChurnEventRecord,
   ChurnEventsRepository,
-  ChurnStatsRow,
   DomainEvent,
   DomainEventType,
   FlowOwner,
@@ -18,7 +20,7 @@ import type {
   Publish,
   TransitionResult,
 } from "../types.js";
-import type { SqliteDatabase } from "./database.js";
+import { cachedStatement, type SqliteDatabase } from "./database.js";
 
 interface ChurnEventRow {
   id: string;
@@ -106,6 +108,70 @@ function ownedBy(projectId: string, owner: FlowOwner) {
   };
 }
 
+/** A counter row as SQLite returns it. */
+interface CounterRowSql {
+  source: ChurnSource;
+  cancel_reason: string;
+  status: ChurnStatus;
+  offer_shown: number;
+  offer_declined: number;
+  offer_accepted: number;
+  mrr_verified: number;
+  events: number;
+  mrr_cents: number;
+}
+
+const toCounter = (row: CounterRowSql): CounterRow => ({
+  source: row.source,
+  cancelReason: row.cancel_reason,
+  status: row.status,
+  offerShown: row.offer_shown === 1,
+  offerDeclined: row.offer_declined === 1,
+  offerAccepted: row.offer_accepted === 1,
+  mrrVerified: row.mrr_verified === 1,
+  events: row.events,
+  mrrCents: row.mrr_cents,
+});
+
+/** Rows per page of an export: big enough to be fast, small enough to keep memory flat. */
+const EXPORT_PAGE = 500;
+
+/** A page of the list: exported so a test can `EXPLAIN QUERY PLAN` exactly what runs. */
+export function listSql(where: string): string {
+  return `SELECT * FROM churn_events WHERE ${where}
+          ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+}
+
+/** The WHERE clause of a list or export, with its parameters in order. */
+export function whereOf(
+  projectId: string,
+  filter: ChurnEventFilter,
+): { sql: string; params: unknown[] } {
+  const clauses = ["project_id = ?", "livemode = ?"];
+  const params: unknown[] = [projectId, filter.livemode === false ? 0 : 1];
+  if (filter.status !== undefined) {
+    clauses.push("status = ?");
+    params.push(filter.status);
+  }
+  if (filter.reason !== undefined) {
+    clauses.push("cancel_reason = ?");
+    params.push(filter.reason);
+  }
+  if (filter.from !== undefined) {
+    clauses.push("created_at >= ?");
+    params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    clauses.push("created_at < ?");
+    params.push(filter.to);
+  }
+  if (filter.emailContains !== undefined) {
+    clauses.push("instr(customer_email, ?) > 0");
+    params.push(filter.emailContains);
+  }
+  return { sql: clauses.join(" AND "), params };
+}
+
 /** Statuses no transition leaves. */
 const FINAL: ReadonlySet<ChurnStatus> = new Set(["recovered", "lost"]);
 
@@ -114,10 +180,6 @@ const FINAL: ReadonlySet<ChurnStatus> = new Set(["recovered", "lost"]);
  * created_at are broken by rowid, which every index carries, so the order never needs a sort.
  */
 export const CHURN_EVENT_SQL = {
-  list: `SELECT * FROM churn_events WHERE project_id = ?
-         ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-  listByStatus: `SELECT * FROM churn_events WHERE project_id = ? AND status = ?
-                 ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
   /**
    * Submit's de-duplication: the customer's latest event the owner sees (one client's when
    * @clientKey is set, any otherwise).
@@ -127,44 +189,31 @@ export const CHURN_EVENT_SQL = {
                        AND created_at >= @since
                        AND (@clientKey IS NULL OR client_key = @clientKey)
                      ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-  /** List totals come from the counters of migration 3, not from counting rows. */
-  count: "SELECT coalesce(sum(events), 0) AS total FROM churn_stats WHERE project_id = ?",
+  /** List totals come from the counters, not from counting rows. */
+  count: `SELECT coalesce(sum(events), 0) AS total FROM churn_stats
+          WHERE project_id = ? AND livemode = ?`,
   countByStatus: `SELECT coalesce(sum(events), 0) AS total FROM churn_stats
-                  WHERE project_id = ? AND status = ?`,
-  /** Every headline number from the project's counters (a few hundred rows at most). */
-  stats: `SELECT
-      coalesce(sum(events), 0) AS totalEvents,
-      coalesce(sum(CASE WHEN status = 'new' THEN events END), 0) AS newEvents,
-      coalesce(sum(CASE WHEN status = 'offer_accepted' THEN events END), 0) AS offerAcceptedEvents,
-      coalesce(sum(CASE WHEN status = 'recovered' THEN events END), 0) AS recoveredEvents,
-      coalesce(sum(CASE WHEN status = 'lost' THEN events END), 0) AS lostEvents,
-      coalesce(sum(CASE WHEN status = 'new' THEN mrr_cents END), 0) AS totalMrrAtRisk,
-      coalesce(sum(CASE WHEN status IN ('recovered', 'offer_accepted') THEN mrr_cents END), 0)
-        AS recoveredMrr,
-      coalesce(sum(CASE WHEN status = 'lost' THEN mrr_cents END), 0) AS lostMrr,
-      coalesce(sum(CASE WHEN source = 'cancel_flow' THEN events END), 0) AS submissions,
-      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_shown = 1 THEN events END), 0)
-        AS offersShown,
-      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted = 1 THEN events END), 0)
-        AS offersAccepted,
-      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_declined = 1 THEN events END), 0)
-        AS offersDeclined,
-      coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_accepted = 1
-                         AND status IN ('offer_accepted', 'recovered') THEN mrr_cents END), 0)
-        AS savedMrr,
-      coalesce(sum(CASE WHEN mrr_verified = 0 AND status = 'new' THEN mrr_cents END), 0)
-        AS claimedMrrAtRisk,
-      coalesce(sum(CASE WHEN mrr_verified = 0 AND status IN ('recovered', 'offer_accepted')
-                        THEN mrr_cents END), 0) AS claimedRecoveredMrr,
-      coalesce(sum(CASE WHEN mrr_verified = 0 AND source = 'cancel_flow' AND offer_accepted = 1
-                         AND status IN ('offer_accepted', 'recovered') THEN mrr_cents END), 0)
-        AS claimedSavedMrr
-    FROM churn_stats WHERE project_id = ? AND livemode = 1`,
-  statsByReason: `SELECT nullif(cancel_reason, '') AS reason, sum(events) AS submissions,
-      sum(CASE WHEN offer_shown = 1 THEN events ELSE 0 END) AS offersShown,
-      sum(CASE WHEN offer_accepted = 1 THEN events ELSE 0 END) AS offersAccepted
-    FROM churn_stats WHERE project_id = ? AND livemode = 1 AND source = 'cancel_flow'
-    GROUP BY cancel_reason HAVING sum(events) > 0 ORDER BY submissions DESC, cancel_reason`,
+                  WHERE project_id = ? AND livemode = ? AND status = ?`,
+  /** The all-time counters of the project (a few hundred rows at most). */
+  counters: `SELECT source, cancel_reason, status, offer_shown, offer_declined, offer_accepted,
+      mrr_verified, events, mrr_cents
+    FROM churn_stats WHERE project_id = ? AND livemode = ? AND events <> 0`,
+  /** The counters of whole UTC days [fromDay, toDay), summed. */
+  countersOfDays: `SELECT source, cancel_reason, status, offer_shown, offer_declined,
+      offer_accepted, mrr_verified, sum(events) AS events, sum(mrr_cents) AS mrr_cents
+    FROM churn_daily WHERE project_id = ? AND livemode = ? AND day >= ? AND day < ?
+    GROUP BY source, cancel_reason, status, offer_shown, offer_declined, offer_accepted,
+      mrr_verified`,
+  /** The same counts from the events themselves: only for the part of a day a period cuts. */
+  countersOfEvents: `SELECT source, coalesce(cancel_reason, '') AS cancel_reason, status,
+      offer_shown, offer_declined, offer_accepted_at IS NOT NULL AS offer_accepted, mrr_verified,
+      count(*) AS events, sum(mrr_cents) AS mrr_cents
+    FROM churn_events WHERE project_id = ? AND livemode = ? AND created_at >= ? AND created_at < ?
+    GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  dailyCounters: `SELECT day, source, cancel_reason, status, offer_shown, offer_declined,
+      offer_accepted, mrr_verified, events, mrr_cents
+    FROM churn_daily WHERE project_id = ? AND livemode = ? AND day >= ? AND day < ?
+      AND events <> 0`,
 } as const;
 
 export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepository {
@@ -181,12 +230,8 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const byId = db.prepare<[string, string], ChurnEventRow>(
     "SELECT * FROM churn_events WHERE id = ? AND project_id = ?",
   );
-  const list = db.prepare<[string, number, number], ChurnEventRow>(CHURN_EVENT_SQL.list);
-  const listByStatus = db.prepare<[string, string, number, number], ChurnEventRow>(
-    CHURN_EVENT_SQL.listByStatus,
-  );
-  const count = db.prepare<[string], { total: number }>(CHURN_EVENT_SQL.count);
-  const countByStatus = db.prepare<[string, string], { total: number }>(
+  const count = db.prepare<[string, number], { total: number }>(CHURN_EVENT_SQL.count);
+  const countByStatus = db.prepare<[string, number, string], { total: number }>(
     CHURN_EVENT_SQL.countByStatus,
   );
   const latestOfCustomer = db.prepare<
@@ -231,10 +276,17 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const historyOf = db.prepare<[string, string], DomainEventRow>(
     "SELECT * FROM domain_events WHERE project_id = ? AND churn_event_id = ? ORDER BY seq",
   );
-  const stats = db.prepare<[string], Omit<ChurnStatsRow, "byReason">>(CHURN_EVENT_SQL.stats);
-  const statsByReason = db.prepare<[string], ChurnStatsRow["byReason"][number]>(
-    CHURN_EVENT_SQL.statsByReason,
+  const counters = db.prepare<[string, number], CounterRowSql>(CHURN_EVENT_SQL.counters);
+  const countersOfDays = db.prepare<[string, number, string, string], CounterRowSql>(
+    CHURN_EVENT_SQL.countersOfDays,
   );
+  const countersOfEvents = db.prepare<[string, number, string, string], CounterRowSql>(
+    CHURN_EVENT_SQL.countersOfEvents,
+  );
+  const dailyCounters = db.prepare<
+    [string, number, string, string],
+    CounterRowSql & { day: string }
+  >(CHURN_EVENT_SQL.dailyCounters);
 
   const read = (projectId: string, id: string) => toEvent(byId.get(id, projectId) as ChurnEventRow);
   /** Stores the change's domain event; runs inside the change's transaction. */
@@ -381,30 +433,78 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     },
   );
 
-  // The page and its total come from one snapshot.
+  // The page and its total come from one snapshot. A filter on status alone (or none) takes
+  // its total from the counters; any other filter counts the matching rows.
   const listTx = db.transaction(
-    (
-      projectId: string,
-      { status, limit, offset }: { status?: ChurnStatus; limit: number; offset: number },
-    ) => {
-      if (status !== undefined) {
-        return {
-          items: listByStatus.all(projectId, status, limit, offset).map(toEvent),
-          total: (countByStatus.get(projectId, status) as { total: number }).total,
-        };
+    (projectId: string, filter: ChurnEventFilter & { limit: number; offset: number }) => {
+      const livemode = filter.livemode === false ? 0 : 1;
+      const where = whereOf(projectId, filter);
+      const items = cachedStatement<unknown[], ChurnEventRow>(db, listSql(where.sql))
+        .all(...where.params, filter.limit, filter.offset)
+        .map(toEvent);
+      const onlyStatus =
+        filter.reason === undefined &&
+        filter.from === undefined &&
+        filter.to === undefined &&
+        filter.emailContains === undefined;
+      let total: number;
+      if (onlyStatus && filter.status !== undefined) {
+        total = (countByStatus.get(projectId, livemode, filter.status) as { total: number }).total;
+      } else if (onlyStatus) {
+        total = (count.get(projectId, livemode) as { total: number }).total;
+      } else {
+        total = (
+          cachedStatement<unknown[], { total: number }>(
+            db,
+            `SELECT count(*) AS total FROM churn_events WHERE ${where.sql}`,
+          ).get(...where.params) as { total: number }
+        ).total;
       }
-      return {
-        items: list.all(projectId, limit, offset).map(toEvent),
-        total: (count.get(projectId) as { total: number }).total,
-      };
+      return { items, total };
     },
   );
 
-  // Both aggregates read one consistent snapshot.
-  const statsTx = db.transaction((projectId: string): ChurnStatsRow => {
-    const totals = stats.get(projectId) as Omit<ChurnStatsRow, "byReason">;
-    return { ...totals, byReason: statsByReason.all(projectId) };
-  });
+  const exportPage = (
+    projectId: string,
+    filter: ChurnEventFilter,
+    after: { createdAt: string; rowid: number } | null,
+    limit: number,
+  ) => {
+    const where = whereOf(projectId, filter);
+    const rows = cachedStatement<unknown[], ChurnEventRow & { seq: number }>(
+      db,
+      `SELECT rowid AS seq, * FROM churn_events WHERE ${where.sql}
+         AND (? IS NULL OR created_at < ? OR (created_at = ? AND rowid < ?))
+       ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+    ).all(
+      ...where.params,
+      after?.createdAt ?? null,
+      after?.createdAt ?? null,
+      after?.createdAt ?? null,
+      after?.rowid ?? 0,
+      limit,
+    );
+    return rows;
+  };
+
+  // A period's whole days come from the daily counters, the cut days from their events; one
+  // snapshot for all of them.
+  const countersTx = db.transaction(
+    (projectId: string, livemode: number, period?: { from: string; to: string }) => {
+      if (!period) return counters.all(projectId, livemode).map(toCounter);
+      const parts = splitPeriod(period.from, period.to);
+      const rows: CounterRow[][] = [];
+      if (parts.days) {
+        rows.push(
+          countersOfDays.all(projectId, livemode, parts.days.from, parts.days.to).map(toCounter),
+        );
+      }
+      for (const cut of parts.cuts) {
+        rows.push(countersOfEvents.all(projectId, livemode, cut.from, cut.to).map(toCounter));
+      }
+      return mergeCounters(...rows);
+    },
+  );
 
   return {
     async create(projectId, event, now, publish) {
@@ -416,6 +516,18 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     },
     async list(projectId, filter) {
       return listTx.deferred(projectId, filter);
+    },
+    async *exportAll(projectId, filter) {
+      let after: { createdAt: string; rowid: number } | null = null;
+      for (;;) {
+        const rows = exportPage(projectId, filter, after, EXPORT_PAGE);
+        for (const row of rows) yield toEvent(row);
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < EXPORT_PAGE) return;
+        after = { createdAt: last.created_at, rowid: last.seq };
+        // Let requests in between pages: an export of a million rows must not stall the API.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     async submit(projectId, submission, owner, now, dedupeSince, publish) {
       return submitTx.immediate(projectId, submission, owner, now, dedupeSince, publish);
@@ -432,8 +544,13 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     async history(projectId, churnEventId) {
       return historyOf.all(projectId, churnEventId).map(toDomainEvent);
     },
-    async stats(projectId) {
-      return statsTx.deferred(projectId);
+    async counters(projectId, { livemode, period }) {
+      return countersTx.deferred(projectId, livemode ? 1 : 0, period);
+    },
+    async dailyCounters(projectId, { livemode, fromDay, toDay }) {
+      return dailyCounters
+        .all(projectId, livemode ? 1 : 0, fromDay, toDay)
+        .map((row) => ({ ...toCounter(row), day: row.day }));
     },
   };
 }

@@ -5,6 +5,7 @@ import { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./d
 import { withStorageErrors } from "./errors.js";
 import { createOffersRepository } from "./offers-repository.js";
 import { createProjectsRepository } from "./projects-repository.js";
+import { createSessionsRepository } from "./sessions-repository.js";
 import { createTrackEventsRepository } from "./track-events-repository.js";
 import { createUsersRepository } from "./users-repository.js";
 
@@ -29,6 +30,7 @@ export function createSqliteStorage(
     db,
     repos: {
       users: withStorageErrors(createUsersRepository(db)),
+      sessions: withStorageErrors(createSessionsRepository(db)),
       projects: withStorageErrors(createProjectsRepository(db)),
       apiKeys: withStorageErrors(createApiKeysRepository(db)),
       offers: withStorageErrors(createOffersRepository(db)),

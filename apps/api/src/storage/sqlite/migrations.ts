@@ -331,4 +331,155 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX track_events_created ON track_events (created_at);
     `,
   },
+  {
+    version: 6,
+    name: "dashboard sessions, billing-sourced events, daily rollup",
+    sql: `
+      -- Dashboard cookie sessions: only a hash of the cookie's random value is stored.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+
+      -- churn_events.source gains 'billing' (events a billing provider's webhook records). SQLite
+      -- cannot change a CHECK in place: the table is rebuilt (docs: "Making Other Kinds Of Table
+      -- Schema Changes"), keeping every row, rowid order, index and trigger.
+      DROP TRIGGER churn_stats_after_insert;
+      DROP TRIGGER churn_stats_after_delete;
+      DROP TRIGGER churn_stats_after_update;
+      CREATE TABLE churn_events_new (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        customer_email TEXT NOT NULL,
+        customer_name TEXT,
+        provider TEXT NOT NULL DEFAULT 'custom',
+        provider_subscription_id TEXT,
+        plan_name TEXT,
+        mrr_cents INTEGER NOT NULL DEFAULT 0 CHECK (mrr_cents >= 0),
+        currency TEXT NOT NULL DEFAULT 'usd',
+        tenure_days INTEGER,
+        cancel_reason TEXT,
+        cancel_reason_text TEXT,
+        status TEXT NOT NULL DEFAULT 'new'
+          CHECK (status IN ('new', 'offer_accepted', 'recovered', 'lost')),
+        source TEXT NOT NULL CHECK (source IN ('api', 'cancel_flow', 'billing')),
+        offer_type TEXT,
+        offer_shown INTEGER NOT NULL DEFAULT 0 CHECK (offer_shown IN (0, 1)),
+        offer_declined INTEGER NOT NULL DEFAULT 0 CHECK (offer_declined IN (0, 1)),
+        offer_accepted_at TEXT,
+        client_key TEXT,
+        mrr_verified INTEGER NOT NULL DEFAULT 1 CHECK (mrr_verified IN (0, 1)),
+        offer_terms TEXT CHECK (offer_terms IS NULL OR json_valid(offer_terms)),
+        livemode INTEGER NOT NULL DEFAULT 1 CHECK (livemode IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO churn_events_new (rowid, id, project_id, customer_email, customer_name, provider, provider_subscription_id,
+          plan_name, mrr_cents, currency, tenure_days, cancel_reason, cancel_reason_text, status,
+          source, offer_type, offer_shown, offer_declined, offer_accepted_at, client_key,
+          mrr_verified, offer_terms, livemode, created_at, updated_at)
+        SELECT rowid, id, project_id, customer_email, customer_name, provider, provider_subscription_id,
+          plan_name, mrr_cents, currency, tenure_days, cancel_reason, cancel_reason_text, status,
+          source, offer_type, offer_shown, offer_declined, offer_accepted_at, client_key,
+          mrr_verified, offer_terms, livemode, created_at, updated_at FROM churn_events;
+      DROP TABLE churn_events;
+      ALTER TABLE churn_events_new RENAME TO churn_events;
+      CREATE INDEX churn_events_project_created ON churn_events (project_id, created_at);
+      CREATE INDEX churn_events_project_status_created
+        ON churn_events (project_id, status, created_at);
+      CREATE INDEX churn_events_project_email_created
+        ON churn_events (project_id, customer_email, created_at);
+      -- Billing webhooks find a customer's event by subscription.
+      CREATE INDEX churn_events_project_subscription
+        ON churn_events (project_id, provider_subscription_id)
+        WHERE provider_subscription_id IS NOT NULL;
+
+      -- churn_daily: the counters of churn_stats per UTC day of creation, so stats for a period
+      -- and the timeseries cost O(days), not O(events). Kept by the same triggers, in the same
+      -- transaction as every change.
+      CREATE TABLE churn_daily (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        livemode INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        source TEXT NOT NULL,
+        cancel_reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        offer_shown INTEGER NOT NULL,
+        offer_declined INTEGER NOT NULL,
+        offer_accepted INTEGER NOT NULL,
+        mrr_verified INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        mrr_cents INTEGER NOT NULL,
+        PRIMARY KEY (project_id, livemode, day, source, cancel_reason, status, offer_shown,
+          offer_declined, offer_accepted, mrr_verified)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO churn_daily
+        SELECT project_id, livemode, substr(created_at, 1, 10), source,
+          coalesce(cancel_reason, ''), status, offer_shown, offer_declined,
+          offer_accepted_at IS NOT NULL, mrr_verified, count(*), sum(mrr_cents)
+        FROM churn_events
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+
+      CREATE TRIGGER churn_counters_after_insert AFTER INSERT ON churn_events BEGIN
+        INSERT INTO churn_stats VALUES (NEW.project_id, NEW.livemode, NEW.source,
+          coalesce(NEW.cancel_reason, ''), NEW.status, NEW.offer_shown, NEW.offer_declined,
+          NEW.offer_accepted_at IS NOT NULL, NEW.mrr_verified, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+        INSERT INTO churn_daily VALUES (NEW.project_id, NEW.livemode,
+          substr(NEW.created_at, 1, 10), NEW.source, coalesce(NEW.cancel_reason, ''), NEW.status,
+          NEW.offer_shown, NEW.offer_declined, NEW.offer_accepted_at IS NOT NULL,
+          NEW.mrr_verified, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+      END;
+
+      CREATE TRIGGER churn_counters_after_delete AFTER DELETE ON churn_events BEGIN
+        UPDATE churn_stats SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND livemode = OLD.livemode AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL)
+          AND mrr_verified = OLD.mrr_verified;
+        UPDATE churn_daily SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND livemode = OLD.livemode
+          AND day = substr(OLD.created_at, 1, 10) AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL)
+          AND mrr_verified = OLD.mrr_verified;
+      END;
+
+      CREATE TRIGGER churn_counters_after_update AFTER UPDATE OF project_id, livemode, source,
+        cancel_reason, status, offer_shown, offer_declined, offer_accepted_at, mrr_cents,
+        mrr_verified, created_at ON churn_events
+      BEGIN
+        UPDATE churn_stats SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND livemode = OLD.livemode AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL)
+          AND mrr_verified = OLD.mrr_verified;
+        INSERT INTO churn_stats VALUES (NEW.project_id, NEW.livemode, NEW.source,
+          coalesce(NEW.cancel_reason, ''), NEW.status, NEW.offer_shown, NEW.offer_declined,
+          NEW.offer_accepted_at IS NOT NULL, NEW.mrr_verified, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+        UPDATE churn_daily SET events = events - 1, mrr_cents = mrr_cents - OLD.mrr_cents
+        WHERE project_id = OLD.project_id AND livemode = OLD.livemode
+          AND day = substr(OLD.created_at, 1, 10) AND source = OLD.source
+          AND cancel_reason = coalesce(OLD.cancel_reason, '') AND status = OLD.status
+          AND offer_shown = OLD.offer_shown AND offer_declined = OLD.offer_declined
+          AND offer_accepted = (OLD.offer_accepted_at IS NOT NULL)
+          AND mrr_verified = OLD.mrr_verified;
+        INSERT INTO churn_daily VALUES (NEW.project_id, NEW.livemode,
+          substr(NEW.created_at, 1, 10), NEW.source, coalesce(NEW.cancel_reason, ''), NEW.status,
+          NEW.offer_shown, NEW.offer_declined, NEW.offer_accepted_at IS NOT NULL,
+          NEW.mrr_verified, 1, NEW.mrr_cents)
+        ON CONFLICT DO UPDATE SET events = events + 1, mrr_cents = mrr_cents + excluded.mrr_cents;
+      END;
+    `,
+  },
 ];

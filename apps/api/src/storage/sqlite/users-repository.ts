@@ -32,6 +32,13 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
     "UPDATE users SET password_hash = ?, token_version = token_version + 1, updated_at = ? WHERE id = ?",
   );
 
+  const endSessions = db.prepare<[string]>("DELETE FROM sessions WHERE user_id = ?");
+  const changePasswordTx = db.transaction((id: string, passwordHash: string, now: string) => {
+    updatePassword.run(passwordHash, now, id);
+    endSessions.run(id);
+    return toUser(byId.get(id) as UserRow);
+  });
+
   const register = db.transaction(
     (
       user: { id: string; name: string; email: string; passwordHash: string },
@@ -57,8 +64,7 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
       return row ? toUser(row) : null;
     },
     async changePassword(id, passwordHash, now) {
-      updatePassword.run(passwordHash, now, id);
-      return toUser(byId.get(id) as UserRow);
+      return changePasswordTx.immediate(id, passwordHash, now);
     },
   };
 }
