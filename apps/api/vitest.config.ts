@@ -1,15 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { workspaceAliases } from "../../vitest.shared.js";
 
 export default defineConfig({
-  resolve: {
-    // Tests run against the protocol sources so they never depend on a stale build.
-    alias: {
-      "@windback/protocol": fileURLToPath(
-        new URL("../../packages/protocol/src/index.ts", import.meta.url),
-      ),
-    },
-  },
+  resolve: { alias: workspaceAliases },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     environment: "node",

@@ -191,3 +191,163 @@ export const EXPOSED_HEADERS = [
   "X-RateLimit-Remaining",
   "X-RateLimit-Reset",
 ] as const;
+
+// ---- Dashboard (account, projects, keys, origins, offers, events) --------------------------
+
+/** `{data}`: the envelope of every single-item dashboard response. */
+export interface DataResponse<T> {
+  data: T;
+}
+
+/** One page of a dashboard list, newest (or oldest, per route) first. */
+export interface ListResponse<T> {
+  data: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** `?limit=&offset=` of every dashboard list (limit 1–100, default 20). */
+export interface ListQuery {
+  limit?: number;
+  offset?: number;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  created_at: string;
+}
+
+/** `POST /auth/register` and `POST /auth/login` answer this (`{data: AuthSession}`). */
+export interface AuthSession {
+  user: User;
+  /** A 7-day session token for `Authorization: Bearer`. */
+  token: string;
+}
+
+export interface RegisterRequest {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  slug: string;
+  support_email: string | null;
+  allowed_origins: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CreateProjectRequest {
+  name: string;
+  support_email?: string | null;
+}
+
+/** `PUT /projects/:slug`: at least one field. */
+export interface UpdateProjectRequest {
+  name?: string;
+  support_email?: string | null;
+}
+
+/** `POST /projects`: the raw keys are shown this once. */
+export interface CreatedProject {
+  project: Project;
+  raw_public_key: string;
+  raw_secret_key: string;
+}
+
+export type ApiKeyType = "public" | "secret";
+
+/** A key as listed: masked, with its lifetime. */
+export interface ApiKey {
+  id: string;
+  key_type: ApiKeyType;
+  key_masked: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** `POST …/api-keys` and `…/api-keys/rotate`: the only time the raw `key` is shown. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export interface CreateApiKeyRequest {
+  key_type: ApiKeyType;
+}
+
+/** `GET`/`PUT …/allowed-origins` (request and response alike). */
+export interface AllowedOrigins {
+  allowed_origins: string[];
+}
+
+/**
+ * `PUT …/retention-offers/:reason`. The fields of `offer_type` are required (discount:
+ * discount_percent and discount_duration_months; pause: pause_days; …); `cta_text` and
+ * `is_active` are accepted as aliases of `cta_button_text` and `enabled`.
+ */
+export interface RetentionOfferRequest {
+  offer_type: OfferType;
+  title: string;
+  description?: string;
+  cta_button_text?: string;
+  cta_text?: string;
+  cta_url?: string | null;
+  enabled?: boolean;
+  is_active?: boolean;
+  cancel_reason?: string;
+  discount_percent?: number | null;
+  discount_duration_months?: number | null;
+  pause_days?: number | null;
+  extension_days?: number | null;
+  downgrade_plan?: string | null;
+  feature_name?: string | null;
+  feature_unlock_days?: number | null;
+}
+
+/** `POST …/churn-events` (a merchant's server recording a cancellation): mrr or mrr_cents. */
+export interface CreateChurnEventRequest {
+  customer_email: string;
+  mrr?: number;
+  mrr_cents?: number;
+  cancel_reason?: CancelReason | string;
+  cancel_reason_text?: string;
+  customer_name?: string;
+  provider?: string;
+  provider_subscription_id?: string;
+  plan_name?: string;
+  currency?: string;
+  tenure_days?: number;
+}
+
+/** `GET …/churn-events`. */
+export interface ChurnEventListQuery extends ListQuery {
+  status?: ChurnStatus;
+}
+
+export interface CancelFlowAcceptResponse {
+  success: true;
+  message: string;
+  event_id: string;
+}
+
+export interface CancelFlowDeclineResponse {
+  success: true;
+}
+
+/** `GET /health`. */
+export interface HealthResponse {
+  status: "ok";
+}
