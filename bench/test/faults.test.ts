@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { tempDir } from "@windback/testkit";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FlowEvent } from "../../packages/widget/src/core/flow.js";
@@ -17,7 +18,6 @@ import {
   testConfig,
 } from "../src/lib/in-process.js";
 import { WIDGET_SRC } from "../src/lib/paths.js";
-import { tempDir } from "../src/lib/processes.js";
 import { record } from "./summary.js";
 
 type Tenant = Awaited<ReturnType<typeof injectTenant>>;
@@ -143,7 +143,7 @@ async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, ke
   tally.widgetFailOpen += 1;
 }
 
-const tmp = tempDir("faults");
+const tmp = tempDir("windback-faults-");
 let api: Api;
 let widget: WidgetModules | null;
 

@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { API_DIST } from "@windback/testkit";
 import type Database from "better-sqlite3";
-import { API_DIST } from "./paths.js";
 
 export interface InjectOptions {
   method: string;

@@ -15,6 +15,8 @@ export interface ServiceProcess {
   url: string;
   port: number;
   pid: number;
+  /** The path of its health check (`/health`). */
+  healthPath: string;
   child: ChildProcess;
   /** Resolves with the exit code (null when a signal ended it) once the process is gone. */
   exited: Promise<number | null>;
@@ -78,6 +80,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
     url,
     port: options.port,
     pid: child.pid ?? -1,
+    healthPath: options.health?.path ?? "/health",
     child,
     exited,
     output: () => out,
