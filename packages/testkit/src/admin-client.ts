@@ -80,7 +80,7 @@ export function expectOk<T>(res: ApiResponse<T>, what: string, statuses?: number
  * Sends one request to `${apiUrl}${path}` (path from the server root, e.g. `/api/v1/stats`).
  * A JSON body is parsed; any other body comes back as its text.
  */
-export async function apiRequest<T>(
+async function apiRequest<T>(
   apiUrl: string,
   method: string,
   path: string,

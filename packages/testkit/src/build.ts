@@ -20,7 +20,7 @@ const sources = (...dirs: string[]) =>
   Math.max(...dirs.map((d) => newestMtime(join(REPO_ROOT, d))));
 
 /** What the suites run that is missing or older than its sources; empty when up to date. */
-export function staleOutputs(): string[] {
+function staleOutputs(): string[] {
   const stale: string[] = [];
   const protocol = "packages/protocol/src";
   if (mtime(API_SERVER_JS) < sources("apps/api/src", protocol)) stale.push("apps/api/dist");
