@@ -83,6 +83,19 @@ test(`every acknowledged submission survives ${KILLS} kill -9s`, async () => {
     // The same database, port and JWT secret, as a supervisor would bring it back.
     current = await running.restart();
     server = current;
+    // The restarted service takes writes again (the durability claim is about a live service).
+    // Checked with one write of its own, not by the burst: on a loaded machine a kill early in the
+    // burst can land before the first answer.
+    const probe = expectOk(
+      await createAdminClient(current.url, { key: tenant.pub }).cancelFlow.submit({
+        customer_email: `restart-${kill}@crash.example`,
+        cancel_reason: "too_expensive",
+        mrr: 1000,
+      }),
+      `a write after restart ${kill + 1}`,
+      [200],
+    );
+    acknowledged.set(probe.event_id, `restart-${kill}@crash.example`);
   }
 
   // Every acknowledged event, read back through the API with the secret key, page by page.
@@ -123,6 +136,4 @@ test(`every acknowledged submission survives ${KILLS} kill -9s`, async () => {
   expect(lost).toEqual([]);
   expect(integrity).toBe("ok");
   expect(rows).toBeGreaterThanOrEqual(acknowledged.size);
-  // Each restart accepted writes again (the durability claim is about a live, restarted service).
-  expect(perCycle.every((n) => n > 0)).toBe(true);
 });

@@ -54,7 +54,8 @@ export interface ApiProcess extends ServiceProcess {
   jwtSecret: string;
   /**
    * Stops this process (SIGTERM; `kill9()` first for a crash) and starts a new one on the same
-   * database, port and JWT secret, so URLs and tokens held by the caller keep working.
+   * database, port and JWT secret, so URLs and tokens held by the caller keep working. Use the
+   * process it returns from then on.
    */
   restart(): Promise<ApiProcess>;
 }
@@ -122,16 +123,19 @@ async function launch(options: StartApiOptions, instance: Instance): Promise<Api
     ...(options.output && { output: options.output }),
     ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }),
   });
+  // After restart() the database belongs to the new process: this one must not delete it.
+  let handedOver = false;
   return {
     ...service,
     databasePath,
     jwtSecret,
     async stop(signal, graceMs) {
       await service.stop(signal, graceMs);
-      scratch?.remove();
+      if (!handedOver) scratch?.remove();
     },
     async restart() {
       await service.stop();
+      handedOver = true;
       return launch(options, instance);
     },
   };

@@ -63,6 +63,9 @@ test("restart() after kill -9 keeps the database, the port and the JWT secret", 
   const me = await client.as({ token }).me();
   expect(me.status).toBe(200);
   expect(me.ok && me.body.data.email).toBe("restart@testkit.example");
+  // The spent process no longer owns the database: stopping it again deletes nothing.
+  await api.stop();
+  expect(existsSync(again.databasePath)).toBe(true);
   await again.stop();
   expect(existsSync(dirname(api.databasePath))).toBe(false);
 });
