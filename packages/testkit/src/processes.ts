@@ -7,8 +7,17 @@ const OUTPUT_TAIL_CHARS = 20_000;
 const live = new Set<ChildProcess>();
 // A runner that crashes or exits early must not leave servers behind.
 process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
+  for (const child of live) signal(child, "SIGKILL");
 });
+
+/**
+ * `child.kill()` only for a process that was spawned: on one that failed to spawn (no pid yet),
+ * Node still calls kill(2) with pid 0, which signals this whole process group (the test runner
+ * and pnpm included).
+ */
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.pid !== undefined) child.kill(name);
+}
 
 export interface ServiceProcess {
   /** `http://127.0.0.1:PORT` */
@@ -84,16 +93,16 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
     child,
     exited,
     output: () => out,
-    async stop(signal = "SIGTERM", graceMs = 10_000) {
+    async stop(name = "SIGTERM", graceMs = 10_000) {
       if (gone()) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      signal(child, name);
+      const timer = setTimeout(() => signal(child, "SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
     },
     async kill9() {
       if (gone()) return;
-      child.kill("SIGKILL");
+      signal(child, "SIGKILL");
       await exited;
     },
   };

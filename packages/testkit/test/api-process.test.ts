@@ -115,6 +115,8 @@ test("environment overrides reach the API: the per-key cancel-flow budget", asyn
   await api.stop();
 });
 
+// Also a regression test: killing a child that never spawned used to signal this whole process
+// group (kill(2) with pid 0), which took the runner and pnpm down with it.
 test("spawnService captures output and refuses a command that does not exist", async () => {
   await expect(
     spawnService({
