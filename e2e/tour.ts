@@ -83,8 +83,9 @@ async function main() {
     await page.getByRole("link", { name: "Cancel subscription" }).click();
     const frame: FrameLocator = page.frameLocator('iframe[title="Cancel subscription"]');
     await frame.getByRole("heading", { name: "Why are you cancelling?" }).waitFor();
-    await page.waitForFunction(() =>
-      ((window as { acmeFrameMessages?: string[] }).acmeFrameMessages ?? []).includes("resize"),
+    // frame-host.js has sized the frame to the flow.
+    await page.waitForFunction(
+      () => document.querySelector<HTMLIFrameElement>("iframe")?.style.height !== "",
     );
     await snap(page, "iframe-reasons");
     await frame.getByRole("radio", { name: "I don't need it anymore" }).check();

@@ -15,6 +15,7 @@ import {
   type InjectResponse,
   injectTenant,
   loadApi,
+  type SqliteStorage,
   testConfig,
 } from "../src/lib/in-process.js";
 import { WIDGET_SRC } from "../src/lib/paths.js";
@@ -170,21 +171,23 @@ afterAll(() => {
 
 describe("disk full", () => {
   const path = join(tmp.path, "full.db");
+  let storage: SqliteStorage;
   let db: Database.Database;
   let app: ApiApp;
   let tenant: Tenant;
   let base = "";
 
   beforeAll(async () => {
-    db = api.openDatabase(path);
-    app = await api.buildServer({ config: testConfig(api, path), db });
+    storage = api.openStorage(path);
+    db = storage.db;
+    app = await api.buildServer({ config: testConfig(api, path), storage });
     await app.ready();
     tenant = await injectTenant(app, "full");
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
     await app.close();
-    db.close();
+    await storage.close();
   });
 
   test("every write route answers 503 once the database cannot grow, then recovers", async () => {
@@ -221,21 +224,21 @@ describe("disk full", () => {
 
 describe("locked database", () => {
   const path = join(tmp.path, "locked.db");
-  let db: Database.Database;
+  let storage: SqliteStorage;
   let app: ApiApp;
   let tenant: Tenant;
   let base = "";
 
   beforeAll(async () => {
-    db = api.openDatabase(path, { busyTimeoutMs: 100 });
-    app = await api.buildServer({ config: testConfig(api, path), db });
+    storage = api.openStorage(path, { busyTimeoutMs: 100 });
+    app = await api.buildServer({ config: testConfig(api, path), storage });
     await app.ready();
     tenant = await injectTenant(app, "locked");
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
     await app.close();
-    db.close();
+    await storage.close();
   });
 
   test("writes answer 503 while another connection holds the write lock, then recover", async () => {

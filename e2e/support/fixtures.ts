@@ -21,7 +21,6 @@ export type FlowResult = WidgetResult;
 declare global {
   interface Window {
     acmeLastResult?: FlowResult;
-    acmeFrameMessages?: string[];
     Windback?: unknown;
   }
 }

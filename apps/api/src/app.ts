@@ -1,22 +1,23 @@
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ERROR_CODES } from "@windback/protocol";
+import { SHARED_SCHEMAS } from "@windback/protocol/schemas";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import fp from "fastify-plugin";
+import { createClientHasher } from "./auth/client.js";
 import { createJwtService } from "./auth/jwt.js";
 import { createPasswordHasher } from "./auth/passwords.js";
+import { findUsableKey } from "./auth/principal.js";
 import type { AppConfig } from "./config.js";
-import { openDatabase, type SqliteDatabase } from "./db/database.js";
 import { type Clock, systemClock } from "./lib/clock.js";
+import { badRequest } from "./lib/errors.js";
+import { forbiddenKeyPath } from "./lib/forbidden-keys.js";
 import { loggerOptions } from "./logger.js";
-import { authPlugin, findUsableKey } from "./plugins/auth.js";
-import { corsPlugin } from "./plugins/cors.js";
 import { errorsPlugin } from "./plugins/errors.js";
-import { originGuardPlugin } from "./plugins/origin-guard.js";
 import { rateLimitPlugin } from "./plugins/rate-limits.js";
+import { createRoutePolicy } from "./plugins/route-policy.js";
+import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
-import { createSqliteRepositories } from "./repositories/sqlite/index.js";
-import type { Repositories } from "./repositories/types.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
 import { churnEventsRoutes } from "./routes/churn-events/index.js";
@@ -26,13 +27,17 @@ import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
 import { statsRoutes } from "./routes/stats/index.js";
 import { trackRoutes } from "./routes/track/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
+import { createChurnEventsService } from "./services/churn-events.js";
+import { createTrackRetention } from "./services/track-retention.js";
+import { createStorage } from "./storage/index.js";
+import type { Storage } from "./storage/types.js";
 
 export interface AppOptions {
   config: AppConfig;
   /** Injected by tests to move time; defaults to the system clock. */
   clock?: Clock;
-  /** An already open database (tests, tools); otherwise `config.databasePath` is opened and closed with the app. */
-  db?: SqliteDatabase;
+  /** An already open store (tests, tools), left open; otherwise the configured one is opened and closed with the app. */
+  storage?: Storage;
   /** Where logs go (tests capture them to prove secrets are redacted); stdout by default. */
   logStream?: { write(line: string): void };
 }
@@ -41,19 +46,38 @@ export const API_PREFIX = "/api/v1";
 
 /**
  * The whole service as one plugin; it never listens. Registration order is the request's path:
- * rate limit → errors/404 → auth → OpenAPI → routes.
+ * preflight → per-IP limit → errors/404 → route policy (auth, origin guard, budgets) → OpenAPI →
+ * routes (plugins/route-policy.ts tells the whole path).
  */
 export const windbackApp = fp(
   async (app: FastifyInstance, opts: AppOptions) => {
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
-    const db = opts.db ?? openDatabase(config.databasePath);
-    if (!opts.db) app.addHook("onClose", async () => db.close());
-    const repos: Repositories = createSqliteRepositories(db);
+    const storage = opts.storage ?? createStorage(config);
+    if (!opts.storage) app.addHook("onClose", () => storage.close());
+    const repos = storage.repos;
 
     app.decorate("config", config);
     app.decorate("clock", clock);
+    app.decorate("storage", storage);
     app.decorate("repos", repos);
+    const trackRetention = createTrackRetention({
+      trackEvents: repos.trackEvents,
+      clock,
+      log: app.log,
+      retentionDays: config.trackRetentionDays,
+    });
+    app.addHook("onReady", async () => trackRetention.start());
+    // preClose runs before any onClose hook, so background work stops before the storage closes.
+    app.addHook("preClose", () => trackRetention.stop());
+    app.decorate("services", {
+      churnEvents: createChurnEventsService({
+        repos,
+        clock,
+        hashClient: createClientHasher(config.jwtSecret),
+        onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
+      }),
+    });
     app.decorate("passwords", createPasswordHasher(config.passwordHashing));
     app.decorate(
       "jwt",
@@ -69,25 +93,52 @@ export const windbackApp = fp(
     app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
       const text = body.toString();
       if (text.trim() === "") return done(null, undefined);
-      return parseJson(request, text, done);
+      return parseJson(request, text, (error, value) => {
+        const key = error ? forbiddenKeyPath(text) : null;
+        if (key === null) return done(error, value);
+        return done(
+          badRequest(
+            `${key} is refused: keys that can change object prototypes are not accepted`,
+            ERROR_CODES.INVALID_JSON,
+          ),
+        );
+      });
     });
 
     // Before the rate limiter and auth: a preflight carries no credentials and spends no budget.
-    await app.register(corsPlugin, { prefix: API_PREFIX });
+    const policy = createRoutePolicy();
+    await app.register(...policy.preflight);
     await app.register(rateLimitPlugin);
     await app.register(errorsPlugin);
-    await app.register(authPlugin);
-    await app.register(originGuardPlugin);
+    await app.register(...policy.hooks);
+    // The named models the route schemas refer to: one definition each in the OpenAPI document.
+    for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
     await app.register(swagger, {
+      // Untagged routes are the widget's static files and pages, not JSON API operations.
+      hideUntagged: true,
+      // Models are listed under components.schemas by their $id (ChurnEvent, Project, …).
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) =>
+          typeof json.$id === "string" ? json.$id : `def-${i}`,
+      },
       openapi: {
         openapi: "3.1.0",
         info: {
           title: "Windback API",
           version: "1.0.0",
           description:
-            "Accounts, projects, keys, allowed origins, retention offers and churn events.",
+            "Accounts, projects, keys, allowed origins, retention offers and churn events. Reference: docs/api.md.",
+          license: { name: "MIT", identifier: "MIT" },
         },
-        servers: [{ url: config.publicUrl }],
+        // A self-hosted API lives wherever its operator puts it: the URL is a variable whose
+        // default is this server's PUBLIC_URL.
+        servers: [
+          {
+            url: "{baseUrl}",
+            description: "Your Windback server",
+            variables: { baseUrl: { default: config.publicUrl } },
+          },
+        ],
         components: {
           securitySchemes: {
             bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT or pub_/sk_ key" },
@@ -111,6 +162,7 @@ export const windbackApp = fp(
     }
     await app.register(
       async (api) => {
+        await api.register(apiSecurityHeaders, { https: config.publicUrl.startsWith("https:") });
         await api.register(authRoutes);
         await api.register(projectRoutes);
         await api.register(retentionOffersRoutes, {
@@ -129,7 +181,7 @@ export const windbackApp = fp(
         await api.register(trackRoutes);
         api.get(
           "/openapi.json",
-          { schema: { hide: true }, config: { rateLimit: false } },
+          { schema: { hide: true }, config: { auth: "none", rateLimit: false } },
           async () => app.swagger(),
         );
       },
@@ -158,7 +210,7 @@ export async function buildServer(opts: AppOptions) {
       });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(createValidatorCompiler());
+  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
   await app.register(windbackApp, opts);
   return app;
 }

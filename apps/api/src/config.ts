@@ -37,7 +37,16 @@ export interface AppConfig {
     general: RateLimitRule;
     auth: RateLimitRule;
     cancelFlow: RateLimitRule;
+    /** All clients of one key together: a ceiling against floods from many addresses. */
+    cancelFlowKeyCeiling: RateLimitRule;
+    track: RateLimitRule;
   };
+  /** /track: stored events are deleted after this many days (`TRACK_RETENTION_DAYS`). */
+  trackRetentionDays: number;
+  /** /track: what one project's stored events may take, in bytes (`TRACK_STORAGE_QUOTA_MB`). */
+  trackQuotaBytes: number;
+  /** `REGISTRATION=closed` refuses new accounts (403) and hides sign-up in the dashboard. */
+  registration: "open" | "closed";
   passwordHashing: PasswordHashingParams;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
@@ -110,7 +119,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
       max: readInt(env, "CANCEL_FLOW_RATE_LIMIT_MAX", 10, 1, 10_000_000, problems),
       windowMs: readInt(env, "CANCEL_FLOW_RATE_LIMIT_WINDOW_MS", 15_000, 1, 86_400_000, problems),
     },
+    cancelFlowKeyCeiling: {
+      max: readInt(env, "CANCEL_FLOW_KEY_CEILING_MAX", 600, 1, 10_000_000, problems),
+      windowMs: readInt(env, "CANCEL_FLOW_KEY_CEILING_WINDOW_MS", 15_000, 1, 86_400_000, problems),
+    },
+    track: {
+      max: readInt(env, "TRACK_RATE_LIMIT_MAX", 60, 1, 10_000_000, problems),
+      windowMs: readInt(env, "TRACK_RATE_LIMIT_WINDOW_MS", 60_000, 1, 86_400_000, problems),
+    },
   };
+  const trackRetentionDays = readInt(env, "TRACK_RETENTION_DAYS", 90, 1, 36_500, problems);
+  const trackQuotaMb = readInt(env, "TRACK_STORAGE_QUOTA_MB", 100, 1, 1_000_000, problems);
+  const registrationRaw = env.REGISTRATION?.trim() || "open";
+  if (registrationRaw !== "open" && registrationRaw !== "closed") {
+    problems.push(`REGISTRATION must be open or closed (got "${registrationRaw}")`);
+  }
 
   const jwtSecret = resolveJwtSecret(env.JWT_SECRET, nodeEnv, databasePath, problems);
 
@@ -126,6 +149,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy,
     logLevel,
     rateLimits,
+    trackRetentionDays,
+    trackQuotaBytes: trackQuotaMb * 1024 * 1024,
+    registration: registrationRaw === "closed" ? "closed" : "open",
     passwordHashing: { ...PRODUCTION_PASSWORD_HASHING },
     bodyLimit: 100 * 1024,
     widgetDistDir: env.WIDGET_DIST_DIR?.trim() || defaultWidgetDistDir(),
@@ -192,7 +218,7 @@ function resolveJwtSecret(
   const file = join(dirname(resolve(databasePath)), "jwt-secret");
   try {
     if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });
     }
     chmodSync(file, 0o600);

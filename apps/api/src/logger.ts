@@ -1,10 +1,27 @@
 import type { FastifyServerOptions } from "fastify";
 import type { AppConfig } from "./config.js";
 
-/** Query parameters that may carry a key or personal data (the iframe URL carries both). */
+/** Query parameters that may carry a key, a token or a password. */
 const SENSITIVE_QUERY = /([?&](?:key|api_key|token|email|password)=)[^&#]*/gi;
+/** The only `/embed` parameters that are not about the customer. */
+const EMBED_SAFE_QUERY = new Set(["theme", "locale", "parent_origin"]);
 
+/**
+ * A URL as it may be logged. The `/embed` iframe URL carries the customer's details (name, plan,
+ * MRR…) in its query, so every value there is redacted but the presentation ones.
+ */
 export function redactUrl(url: string): string {
+  const [path = "", query] = url.split("?", 2);
+  if (query !== undefined && (path === "/embed" || path.endsWith("/embed"))) {
+    const redacted = query
+      .split("&")
+      .map((pair) => {
+        const name = pair.split("=", 1)[0] ?? "";
+        return EMBED_SAFE_QUERY.has(name) || !pair.includes("=") ? pair : `${name}=[redacted]`;
+      })
+      .join("&");
+    return `${path}?${redacted}`;
+  }
   return url.replace(SENSITIVE_QUERY, "$1[redacted]");
 }
 

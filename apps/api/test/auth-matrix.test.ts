@@ -1,7 +1,7 @@
 import Fastify, { type RouteOptions } from "fastify";
 import { afterEach, describe, expect, test } from "vitest";
 import { windbackApp } from "../src/app.js";
-import { openDatabase } from "../src/db/database.js";
+import { createSqliteStorage } from "../src/storage/sqlite/index.js";
 import { bearer, buildTestApp, registerAccount, type TestContext, testConfig } from "./helpers.js";
 
 /**
@@ -12,7 +12,7 @@ import { bearer, buildTestApp, registerAccount, type TestContext, testConfig } f
 type Caller = "none" | "jwt" | "sk" | "pub" | "badJwtGoodKey" | "otherJwt" | "otherSk";
 
 interface RouteCase {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   /** The route pattern, for the completeness check. */
   pattern: string;
@@ -103,10 +103,18 @@ const routes: RouteCase[] = [
     expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
   },
   {
+    method: "PATCH",
+    url: "/api/v1/projects/alpha",
+    pattern: "/api/v1/projects/:slug",
+    payload: () => ({ max_claimed_mrr: 5000 }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    // A leaked secret key must not be able to delete its project: sessions only.
     method: "DELETE",
     url: "/api/v1/projects/alpha",
     pattern: "/api/v1/projects/:slug",
-    expect: { ...JWT_OR_SK_SCOPED, jwt: 204, sk: 204 },
+    expect: { ...JWT_ONLY_SCOPED, jwt: 204 },
   },
   {
     method: "GET",
@@ -425,19 +433,45 @@ describe.each(routes)("$method $pattern", (route) => {
   });
 });
 
-test("the table covers every authenticated route", async () => {
-  const seen: string[] = [];
+/**
+ * The routes anyone may call without a credential. A new public route must be added here on
+ * purpose; every other route must have a row in the table above.
+ */
+const PUBLIC_ROUTES = [
+  "GET /health",
+  "POST /api/v1/auth/register",
+  "POST /api/v1/auth/login",
+  "GET /api/v1/auth/registration",
+  "GET /api/v1/openapi.json",
+  "GET /widget.js",
+  "GET /widget.:hash.js",
+  "GET /embed.js",
+  "GET /embed.:hash.js",
+  "GET /frame-host.js",
+  "GET /frame-host.:hash.js",
+  "GET /widget/locales/:file",
+  "GET /embed",
+];
+
+test("every route declares its policy: public ones are pinned, the rest are in the table", async () => {
+  const authenticated: string[] = [];
+  const open: string[] = [];
   // The onRoute hook must be in place before the app registers its routes.
   const probe = Fastify();
   probe.addHook("onRoute", (r: RouteOptions) => {
-    if (r.method !== "HEAD" && r.config && "auth" in (r.config as object)) {
-      seen.push(`${r.method} ${r.url}`);
-    }
+    if (r.method === "HEAD" || r.method === "OPTIONS") return;
+    const auth = (r.config as { auth?: unknown } | undefined)?.auth;
+    (auth === "none" ? open : authenticated).push(`${r.method} ${r.url}`);
   });
-  await probe.register(windbackApp, { config: testConfig(), db: openDatabase(":memory:") });
+  // The widget's routes are registered whether or not the widget is built (they answer 503).
+  await probe.register(windbackApp, {
+    config: testConfig({ widgetDistDir: "/nonexistent" }),
+    storage: createSqliteStorage(":memory:"),
+  });
   await probe.ready();
   await probe.close();
   const covered = new Set(routes.map((r) => `${r.method} ${r.pattern}`));
-  expect(seen.length).toBeGreaterThan(40);
-  for (const route of seen) expect(covered, route).toContain(route);
+  expect(authenticated.length).toBeGreaterThan(40);
+  for (const route of authenticated) expect(covered, route).toContain(route);
+  expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
 });

@@ -148,6 +148,20 @@ describe("project A's credentials on project B", () => {
       apiKey(a.pub),
     );
     expect(offer.json()).toEqual({ offer: null }); // B's offer is not A's
+    // A's own offer for the reason, so A's customer can accept it.
+    const own = await call(
+      ctx,
+      "PUT",
+      "/api/v1/retention-offers/too_expensive",
+      bearer(a.account.token),
+      {
+        offer_type: "pause",
+        title: "Pause instead",
+        cta_button_text: "Pause",
+        pause_days: 30,
+      },
+    );
+    expect(own.statusCode).toBe(201);
     const submitted = await call(ctx, "POST", "/api/v1/cancel-flow/submit", apiKey(a.pub), {
       customer_email: "shared@example.com",
       cancel_reason: "too_expensive",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { toIso } from "../src/lib/clock.js";
-import { CHURN_EVENT_SQL } from "../src/repositories/sqlite/churn-events-repository.js";
+import { CHURN_EVENT_SQL } from "../src/storage/sqlite/churn-events-repository.js";
 import {
   bearer,
   buildTestApp,
@@ -85,12 +85,12 @@ test("list and count use the project indexes: no scan of churn_events, no sort",
 });
 
 test("submit's de-duplication looks the customer up by index", () => {
-  const dedupe = plan(
-    CHURN_EVENT_SQL.latestOfCustomer,
+  const dedupe = plan(CHURN_EVENT_SQL.latestOfCustomer, {
     projectId,
-    "c1@example.com",
-    "2026-01-14T12:00:00.000Z",
-  );
+    email: "c1@example.com",
+    since: "2026-01-14T12:00:00.000Z",
+    clientKey: "a-client",
+  });
   expect(dedupe).toMatch(
     /SEARCH churn_events USING INDEX churn_events_project_email_created \(project_id=\? AND customer_email=\? AND created_at>\?\)/,
   );
@@ -99,10 +99,12 @@ test("submit's de-duplication looks the customer up by index", () => {
 
 test("both stats queries read only the project's counters, not the events", () => {
   const totals = plan(CHURN_EVENT_SQL.stats, projectId);
-  expect(totals).toMatch(/SEARCH churn_stats USING PRIMARY KEY \(project_id=\?\)/);
+  expect(totals).toMatch(/SEARCH churn_stats USING PRIMARY KEY \(project_id=\? AND livemode=\?\)/);
   expect(totals).not.toMatch(/churn_events/);
   const byReason = plan(CHURN_EVENT_SQL.statsByReason, projectId);
-  expect(byReason).toMatch(/SEARCH churn_stats USING PRIMARY KEY \(project_id=\? AND source=\?\)/);
+  expect(byReason).toMatch(
+    /SEARCH churn_stats USING PRIMARY KEY \(project_id=\? AND livemode=\? AND source=\?\)/,
+  );
   expect(byReason).not.toMatch(/churn_events/);
   // At most one row per (source, reason, status, offer flags): hundreds, whatever the events.
   const rows = ctx.db
@@ -186,7 +188,8 @@ test("the API answers over 100 000 events, correctly and quickly", async () => {
     ctx,
     "POST",
     "/api/v1/cancel-flow/submit",
-    { "x-api-key": t.pub },
+    // The merchant's server sees every client's events of the customer, so it is de-duplicated.
+    { "x-api-key": t.sk },
     {
       customer_email: "c99999@example.com",
       cancel_reason: "other",

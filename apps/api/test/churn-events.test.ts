@@ -203,6 +203,7 @@ describe("stats", () => {
     total_mrr_at_risk: 0,
     recovered_mrr: 0,
     recovery_rate: 0,
+    claimed_mrr: { total_mrr_at_risk: 0, recovered_mrr: 0, saved_mrr: 0 },
     cancel_flow: {
       submissions: 0,
       offers_shown: 0,
@@ -289,6 +290,12 @@ describe("stats", () => {
       total_mrr_at_risk: 14000, // e1 + c4
       recovered_mrr: 18000, // e2 + c3 + c1
       recovery_rate: 0.375, // 3 / 8
+      // The cancel-flow MRR came from the public key: a browser's claim, kept apart.
+      claimed_mrr: {
+        total_mrr_at_risk: 13000, // c4 (e1 was recorded by the merchant)
+        recovered_mrr: 16000, // c1 + c3
+        saved_mrr: 16000, // c1 + c3
+      },
       cancel_flow: {
         submissions: 5,
         offers_shown: 4, // c1, c2, c3, c5

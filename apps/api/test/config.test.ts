@@ -27,7 +27,12 @@ describe("loadConfig", () => {
         general: { max: 300, windowMs: 60_000 },
         auth: { max: 10, windowMs: 60_000 },
         cancelFlow: { max: 10, windowMs: 15_000 },
+        cancelFlowKeyCeiling: { max: 600, windowMs: 15_000 },
+        track: { max: 60, windowMs: 60_000 },
       },
+      trackRetentionDays: 90,
+      trackQuotaBytes: 100 * 1024 * 1024,
+      registration: "open",
       bodyLimit: 102_400,
     });
     expect(loadConfig({ DATABASE_PATH: ":memory:" }).databasePath).toBe(":memory:");
@@ -45,11 +50,25 @@ describe("loadConfig", () => {
       AUTH_RATE_LIMIT_WINDOW_MS: "2000",
       CANCEL_FLOW_RATE_LIMIT_MAX: "100000",
       CANCEL_FLOW_RATE_LIMIT_WINDOW_MS: "3000",
+      CANCEL_FLOW_KEY_CEILING_MAX: "700",
+      CANCEL_FLOW_KEY_CEILING_WINDOW_MS: "4000",
+      TRACK_RATE_LIMIT_MAX: "30",
+      TRACK_RATE_LIMIT_WINDOW_MS: "5000",
+      TRACK_RETENTION_DAYS: "7",
+      TRACK_STORAGE_QUOTA_MB: "2",
+      REGISTRATION: "closed",
     });
     expect(config.rateLimits).toEqual({
       general: { max: 5, windowMs: 1000 },
       auth: { max: 2, windowMs: 2000 },
       cancelFlow: { max: 100_000, windowMs: 3000 },
+      cancelFlowKeyCeiling: { max: 700, windowMs: 4000 },
+      track: { max: 30, windowMs: 5000 },
+    });
+    expect(config).toMatchObject({
+      trackRetentionDays: 7,
+      trackQuotaBytes: 2 * 1024 * 1024,
+      registration: "closed",
     });
   });
 
@@ -58,6 +77,8 @@ describe("loadConfig", () => {
     [{ PORT: "70000" }, /PORT must be between 0 and 65535/],
     [{ NODE_ENV: "staging" }, /NODE_ENV/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    [{ REGISTRATION: "invite" }, /REGISTRATION must be open or closed/],
+    [{ TRACK_RETENTION_DAYS: "0" }, /TRACK_RETENTION_DAYS must be between 1/],
     [{ PUBLIC_URL: "ftp://x" }, /PUBLIC_URL/],
     [{ TRUST_PROXY: "maybe; rm -rf" }, /TRUST_PROXY/],
     [{ RATE_LIMIT_MAX: "-1" }, /RATE_LIMIT_MAX/],

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, test } from "vitest";
 import { buildServer } from "../src/app.js";
-import { openDatabase } from "../src/db/database.js";
+import { createSqliteStorage } from "../src/storage/sqlite/index.js";
 import {
   bearer,
   buildTestApp,
@@ -127,10 +127,10 @@ describe("storage faults → 503, and recovery", () => {
   test("a locked database (SQLITE_BUSY) → 503 with Retry-After; works again once released", async () => {
     dir = mkdtempSync(join(tmpdir(), "windback-busy-"));
     const path = join(dir, "windback.db");
-    const db = openDatabase(path, { busyTimeoutMs: 50 });
+    const storage = createSqliteStorage(path, { busyTimeoutMs: 50 });
     const clock = new TestClock();
-    const app = await buildServer({ config: testConfig(), db, clock });
-    ctx = { app, db, clock };
+    const app = await buildServer({ config: testConfig(), storage, clock });
+    ctx = { app, storage, db: storage.db, clock };
     const { token } = await registerAccount(ctx);
     const sk = (await createKey(ctx, token, "secret")).key;
 
@@ -154,14 +154,15 @@ describe("storage faults → 503, and recovery", () => {
     locker.exec("ROLLBACK");
     locker.close();
     expect((await create()).statusCode).toBe(201);
-    db.close();
+    await storage.close();
   });
 
   test("a full disk (SQLITE_FULL) → 503; works again once space is back", async () => {
     dir = mkdtempSync(join(tmpdir(), "windback-full-"));
-    const db = openDatabase(join(dir, "windback.db"));
-    const app = await buildServer({ config: testConfig(), db, clock: new TestClock() });
-    ctx = { app, db, clock: new TestClock() };
+    const storage = createSqliteStorage(join(dir, "windback.db"));
+    const { db } = storage;
+    const app = await buildServer({ config: testConfig(), storage, clock: new TestClock() });
+    ctx = { app, storage, db, clock: new TestClock() };
     const { token } = await registerAccount(ctx);
     const pages = db.pragma("page_count", { simple: true }) as number;
     db.pragma(`max_page_count = ${pages}`);
@@ -178,20 +179,20 @@ describe("storage faults → 503, and recovery", () => {
     expect(full.json().code).toBe("SERVICE_UNAVAILABLE");
     db.pragma("max_page_count = 1073741823");
     expect((await create("after")).statusCode).toBe(201);
-    db.close();
+    await storage.close();
   });
 });
 
 describe("logging", () => {
   test("keys, tokens and passwords never reach the log", async () => {
     const lines: string[] = [];
-    const db = openDatabase(":memory:");
+    const storage = createSqliteStorage(":memory:");
     const app = await buildServer({
       config: testConfig({ logLevel: "trace" }),
-      db,
+      storage,
       logStream: { write: (line: string) => void lines.push(line) },
     });
-    ctx = { app, db, clock: new TestClock() };
+    ctx = { app, storage, db: storage.db, clock: new TestClock() };
     const { token, password } = await registerAccount(ctx);
     const key = await app.inject({
       method: "POST",

@@ -1,7 +1,8 @@
 import { buildServer } from "../src/app.js";
 import type { AppConfig } from "../src/config.js";
-import { openDatabase, type SqliteDatabase } from "../src/db/database.js";
 import type { Clock } from "../src/lib/clock.js";
+import type { SqliteDatabase } from "../src/storage/sqlite/database.js";
+import { createSqliteStorage, type SqliteStorage } from "../src/storage/sqlite/index.js";
 
 /** A clock tests can move. */
 export class TestClock implements Clock {
@@ -32,7 +33,12 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       general: { max: 10_000, windowMs: 60_000 },
       auth: { max: 10_000, windowMs: 60_000 },
       cancelFlow: { max: 10_000, windowMs: 15_000 },
+      cancelFlowKeyCeiling: { max: 100_000, windowMs: 15_000 },
+      track: { max: 10_000, windowMs: 60_000 },
     },
+    trackRetentionDays: 90,
+    trackQuotaBytes: 100 * 1024 * 1024,
+    registration: "open",
     // Cheap parameters keep the suite fast; production parameters are asserted in config.test.ts.
     passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     bodyLimit: 100 * 1024,
@@ -43,16 +49,18 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 
 export interface TestContext {
   app: Awaited<ReturnType<typeof buildServer>>;
+  storage: SqliteStorage;
+  /** The SQLite connection behind `storage`, for tests that look at rows or hold locks. */
   db: SqliteDatabase;
   clock: TestClock;
 }
 
 export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<TestContext> {
   const clock = new TestClock();
-  const db = openDatabase(":memory:");
-  const app = await buildServer({ config: testConfig(overrides), clock, db });
+  const storage = createSqliteStorage(":memory:");
+  const app = await buildServer({ config: testConfig(overrides), clock, storage });
   await app.ready();
-  return { app, db, clock };
+  return { app, storage, db: storage.db, clock };
 }
 
 export interface Account {
@@ -115,7 +123,7 @@ export async function createTenant(ctx: TestContext, name = "Jane"): Promise<Ten
 /** `inject` with JSON, for the cancel-flow tests. */
 export async function call(
   ctx: TestContext,
-  method: "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS",
   url: string,
   headers: Record<string, string>,
   payload?: unknown,

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { expect, test } from "vitest";
-import { migrate } from "../src/db/database.js";
-import { migrations } from "../src/db/migrations.js";
+import { migrate } from "../src/storage/sqlite/database.js";
+import { migrations } from "../src/storage/sqlite/migrations.js";
 
 test("migrations are numbered 1..n, apply in order, and re-running applies nothing", () => {
   expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { bearer, buildTestApp, type TestContext } from "./helpers.js";
+import { bearer, buildTestApp, type TestContext, testConfig } from "./helpers.js";
 
 let ctx: TestContext;
 // @fastify/rate-limit's in-memory store reads Date.now(): faking only Date moves its windows.
@@ -15,6 +15,7 @@ describe("general per-IP limit", () => {
   test("the request after the budget gets 429 with the JSON body and headers; the window resets", async () => {
     ctx = await buildTestApp({
       rateLimits: {
+        ...testConfig().rateLimits,
         general: { max: 5, windowMs: 60_000 },
         auth: { max: 100, windowMs: 60_000 },
         cancelFlow: { max: 10, windowMs: 15_000 },
@@ -56,6 +57,7 @@ describe("auth limit", () => {
   test("register and login share one stricter budget per IP", async () => {
     ctx = await buildTestApp({
       rateLimits: {
+        ...testConfig().rateLimits,
         general: { max: 1000, windowMs: 60_000 },
         auth: { max: 3, windowMs: 60_000 },
         cancelFlow: { max: 10, windowMs: 15_000 },
@@ -103,6 +105,7 @@ describe("auth limit over IPv6", () => {
   test("addresses of one /64 share the budget; another /64 has its own", async () => {
     ctx = await buildTestApp({
       rateLimits: {
+        ...testConfig().rateLimits,
         general: { max: 1000, windowMs: 60_000 },
         auth: { max: 3, windowMs: 60_000 },
         cancelFlow: { max: 10, windowMs: 15_000 },

@@ -61,59 +61,26 @@
   }
 
   if (script.dataset.mode === "iframe") {
-    const apiUrl = script.dataset.apiUrl;
-    const apiOrigin = new URL(apiUrl).origin;
+    // The iframe embed, hosted by the API's frame-host.js: it creates the frame, sizes it, hears
+    // only that frame, and resolves "error" when the frame does not load within 3 s.
     const backdrop = document.getElementById("frame-backdrop");
-    let frame = null;
-    let readyTimer = 0;
-    const close = () => {
-      backdrop.hidden = true;
-      backdrop.replaceChildren();
-      frame = null;
-      button.focus();
-    };
-    window.addEventListener("message", (event) => {
-      // Only the Windback frame we opened may talk to this page.
-      if (!frame || event.origin !== apiOrigin || event.source !== frame.contentWindow) return;
-      const message = event.data?.windback;
-      if (!message || typeof message.type !== "string") return;
-      window.acmeFrameMessages = (window.acmeFrameMessages || []).concat([message.type]);
-      if (message.type === "ready") {
-        clearTimeout(readyTimer);
-        frame.focus();
-      } else if (message.type === "resize" && typeof message.height === "number") {
-        frame.style.height = `${Math.min(Math.max(message.height, 120), innerHeight - 32)}px`;
-      } else if (message.result) {
-        close();
-        show(message.result);
-      }
-    });
     button.addEventListener("click", (event) => {
+      const frameHost = window.WindbackFrame;
+      // Until frame-host.js has loaded (or when it could not), the plain link does the job.
+      if (!frameHost) return;
       event.preventDefault();
-      const src = new URL("/embed", apiUrl);
-      src.search = new URLSearchParams({
-        key: script.dataset.publicKey,
-        email: customer.customerEmail,
-        name: customer.customerName,
-        plan: customer.planName,
-        mrr: String(customer.mrr),
-        subscription_id: customer.subscriptionId,
-        theme: script.dataset.theme,
-        locale: script.dataset.lang,
-      }).toString();
-      frame = document.createElement("iframe");
-      frame.title = "Cancel subscription";
-      frame.src = src.href;
-      backdrop.replaceChildren(frame);
       backdrop.hidden = false;
-      // A frame that never says "ready" (blocked, API down) must not trap the customer.
-      readyTimer = setTimeout(() => {
-        close();
-        show({ outcome: "error", error: "The cancellation assistant did not load" });
-      }, 5000);
-    });
-    backdrop.addEventListener("click", (event) => {
-      if (event.target === backdrop) close();
+      frameHost
+        .mount(backdrop, {
+          apiKey: script.dataset.publicKey,
+          ...customer,
+          theme: script.dataset.theme,
+          locale: script.dataset.lang,
+        })
+        .then((result) => {
+          backdrop.hidden = true;
+          show(result);
+        });
     });
     return;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { RetentionOfferRequest } from "@windback/protocol";
+import type { OfferBody } from "@windback/protocol";
 import { type AdminClient, type ApiResponse, createAdminClient, expectOk } from "@windback/testkit";
 
 export interface DemoCredentials {
@@ -24,7 +24,7 @@ export const DEMO_EMAIL = "demo@acme.test";
 export const DEMO_PROJECT = { name: "Acme", slug: "acme" };
 
 /** The offers a new user sees: one per reason that has an obvious save. */
-export const DEMO_OFFERS: Record<string, RetentionOfferRequest> = {
+export const DEMO_OFFERS: Record<string, OfferBody> = {
   too_expensive: {
     offer_type: "discount",
     title: "Stay for 30% less",

@@ -36,7 +36,7 @@ const BILLING_PAGES: Record<string, BillingVariant> = {
     },
   },
   "/iframe.html": {
-    note: "The same flow through the iframe embed: the frame is served by the Windback API and talks to this page only with postMessage.",
+    note: "The same flow through the iframe embed: the frame is served by the Windback API, and the API's frame-host.js hosts it on this page (postMessage only).",
     fragments: { "body-end": "iframe-embed.html" },
   },
 };

@@ -25,7 +25,9 @@ test("pages embed the API's widget.js with the public key and the chosen theme",
   expect(html).toContain('data-position="bottom-left"');
   expect(html).toContain('<html lang="ar">');
   const iframe = await (await fetch(`${url}/iframe.html`)).text();
-  expect(iframe).toContain('data-api-url="http://localhost:8787"');
+  // The iframe page hosts the frame with the API's frame-host.js, which defaults to its origin.
+  expect(iframe).toContain('<script src="http://localhost:8787/frame-host.js" defer></script>');
+  expect(iframe).toContain('data-public-key="pub_test123"');
 });
 
 test("query values outside the allowed choices never reach the page", async () => {

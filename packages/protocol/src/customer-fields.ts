@@ -20,6 +20,8 @@ export interface CustomerField {
   /** Name in the `/embed` iframe URL's query string. */
   readonly query: string;
   readonly kind: CustomerFieldKind;
+  /** Shortest text (1 when absent), or smallest integer (0). */
+  readonly min?: number;
   /** Longest text, or largest integer. */
   readonly max: number;
 }
@@ -42,8 +44,15 @@ export type CustomerOptions = {
 /** The largest MRR, in cents, that any caller may send (100 M in the currency's major unit). */
 export const MRR_MAX_CENTS = 10_000_000_000;
 
-export const CUSTOMER_FIELDS: readonly CustomerField[] = [
-  { option: "customerEmail", wire: "customer_email", query: "email", kind: "text", max: 254 },
+export const CUSTOMER_FIELDS = [
+  {
+    option: "customerEmail",
+    wire: "customer_email",
+    query: "email",
+    kind: "text",
+    min: 3,
+    max: 254,
+  },
   { option: "customerName", wire: "customer_name", query: "name", kind: "text", max: 200 },
   {
     option: "subscriptionId",
@@ -54,10 +63,13 @@ export const CUSTOMER_FIELDS: readonly CustomerField[] = [
   },
   { option: "planName", wire: "plan_name", query: "plan", kind: "text", max: 200 },
   { option: "mrr", wire: "mrr", query: "mrr", kind: "integer", max: MRR_MAX_CENTS },
-  { option: "currency", wire: "currency", query: "currency", kind: "text", max: 3 },
-  { option: "provider", wire: "provider", query: "provider", kind: "text", max: 50 },
+  { option: "currency", wire: "currency", query: "currency", kind: "text", min: 3, max: 3 },
+  { option: "provider", wire: "provider", query: "provider", kind: "text", min: 1, max: 50 },
   { option: "tenureDays", wire: "tenure_days", query: "tenure_days", kind: "integer", max: 36_500 },
-];
+] as const satisfies readonly CustomerField[];
+
+/** Wire names of the customer fields. */
+export type CustomerWireField = (typeof CUSTOMER_FIELDS)[number]["wire"];
 
 /**
  * A value for `field` taken from outside (a query string, a message), or undefined when it does
@@ -71,5 +83,7 @@ export function customerFieldValue(
     const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
     return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= field.max ? n : undefined;
   }
-  return typeof value === "string" && value !== "" && value.length <= field.max ? value : undefined;
+  return typeof value === "string" && value.length >= (field.min ?? 1) && value.length <= field.max
+    ? value
+    : undefined;
 }

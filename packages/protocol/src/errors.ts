@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   FORBIDDEN: "FORBIDDEN",
   /** A cookie-authenticated change from another origin or without a JSON body (dashboard). */
   CSRF_REJECTED: "CSRF_REJECTED",
+  /** This server does not take new accounts (`REGISTRATION=closed`). */
+  REGISTRATION_CLOSED: "REGISTRATION_CLOSED",
   /** A customer token that is missing (when required), expired, tampered or not this project's. */
   CUSTOMER_TOKEN_INVALID: "CUSTOMER_TOKEN_INVALID",
   ORIGIN_NOT_ALLOWED: "ORIGIN_NOT_ALLOWED",
@@ -23,9 +25,3 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: "INTERNAL_ERROR",
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
-
-/** Every error body the API sends. */
-export interface ApiError {
-  error: string;
-  code: ErrorCode;
-}

@@ -8,3 +8,7 @@ export const TRACK_BATCH_MAX = 100;
 
 /** No answer within this many milliseconds counts as a failure and ends in `outcome: "error"`. */
 export const WIDGET_TIMEOUT_MS = 3000;
+
+/** Passwords: at least 8 characters (one of them not a space), at most 1024 (argon2 hashes it all). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;

@@ -14,10 +14,7 @@
  */
 import type {
   AllowedOrigins,
-  ApiError,
   ApiKey,
-  ApiKeyType,
-  AuthSession,
   CancelFlowAcceptRequest,
   CancelFlowAcceptResponse,
   CancelFlowDeclineRequest,
@@ -26,29 +23,32 @@ import type {
   CancelFlowSubmitRequest,
   CancelFlowSubmitResponse,
   ChurnEvent,
-  ChurnEventListQuery,
+  ChurnEventsQuery,
   ChurnStats,
-  CreateChurnEventRequest,
+  CreateChurnEventBody,
   CreatedApiKey,
   CreatedProject,
-  CreateProjectRequest,
+  CreateProjectBody,
   DataResponse,
+  ErrorResponse,
   HealthResponse,
+  KeyType,
+  List,
   ListQuery,
-  ListResponse,
-  LoginRequest,
+  LoginBody,
+  OfferBody,
   Project,
-  RegisterRequest,
+  RegisterBody,
   RetentionOffer,
-  RetentionOfferRequest,
-  UpdateProjectRequest,
+  SessionResponse,
+  UpdateProjectBody,
   User,
 } from "@windback/protocol";
 
-/** An answer of the API: the success shape, or `{error, code}` (`ApiError`) for any 4xx/5xx. */
+/** An answer of the API: the success shape, or `{error, code}` (`ErrorResponse`) for any 4xx/5xx. */
 export type ApiResponse<T> =
   | { ok: true; status: number; headers: Headers; body: T }
-  | { ok: false; status: number; headers: Headers; body: ApiError };
+  | { ok: false; status: number; headers: Headers; body: ErrorResponse };
 
 export interface Credentials {
   /** A session token (`Authorization: Bearer`). */
@@ -129,31 +129,30 @@ export function createAdminClient(apiUrl: string, credentials: Credentials = {})
     request: call,
     health: () => call<HealthResponse>("GET", "/health"),
 
-    register: (body: RegisterRequest) =>
-      call<DataResponse<AuthSession>>("POST", `${API}/auth/register`, { body }),
-    login: (body: LoginRequest) =>
-      call<DataResponse<AuthSession>>("POST", `${API}/auth/login`, { body }),
+    register: (body: RegisterBody) =>
+      call<SessionResponse>("POST", `${API}/auth/register`, { body }),
+    login: (body: LoginBody) => call<SessionResponse>("POST", `${API}/auth/login`, { body }),
     me: () => call<DataResponse<User>>("GET", `${API}/auth/me`),
 
     projects: {
       list: (query: ListQuery = {}) =>
-        call<ListResponse<Project>>("GET", `${API}/projects`, { query: { ...query } }),
+        call<List<Project>>("GET", `${API}/projects`, { query: { ...query } }),
       get: (slug: string) => call<DataResponse<Project>>("GET", project(slug)),
-      create: (body: CreateProjectRequest) =>
+      create: (body: CreateProjectBody) =>
         call<DataResponse<CreatedProject>>("POST", `${API}/projects`, { body }),
-      update: (slug: string, body: UpdateProjectRequest) =>
+      update: (slug: string, body: UpdateProjectBody) =>
         call<DataResponse<Project>>("PUT", project(slug), { body }),
       delete: (slug: string) => call<null>("DELETE", project(slug)),
     },
 
     apiKeys: {
       list: (slug: string, query: ListQuery = {}) =>
-        call<ListResponse<ApiKey>>("GET", `${project(slug)}/api-keys`, { query: { ...query } }),
-      create: (slug: string, keyType: ApiKeyType) =>
+        call<List<ApiKey>>("GET", `${project(slug)}/api-keys`, { query: { ...query } }),
+      create: (slug: string, keyType: KeyType) =>
         call<DataResponse<CreatedApiKey>>("POST", `${project(slug)}/api-keys`, {
           body: { key_type: keyType },
         }),
-      rotate: (slug: string, keyType: ApiKeyType) =>
+      rotate: (slug: string, keyType: KeyType) =>
         call<DataResponse<CreatedApiKey>>("POST", `${project(slug)}/api-keys/rotate`, {
           body: { key_type: keyType },
         }),
@@ -171,11 +170,11 @@ export function createAdminClient(apiUrl: string, credentials: Credentials = {})
 
     offers: {
       list: (slug: string, query: ListQuery = {}) =>
-        call<ListResponse<RetentionOffer>>("GET", `${project(slug)}/retention-offers`, {
+        call<List<RetentionOffer>>("GET", `${project(slug)}/retention-offers`, {
           query: { ...query },
         }),
       /** Creates (201) or replaces (200) the offer for `reason`. */
-      put: (slug: string, reason: string, body: RetentionOfferRequest) =>
+      put: (slug: string, reason: string, body: OfferBody) =>
         call<DataResponse<RetentionOffer>>(
           "PUT",
           `${project(slug)}/retention-offers/${encodeURIComponent(reason)}`,
@@ -186,8 +185,8 @@ export function createAdminClient(apiUrl: string, credentials: Credentials = {})
     },
 
     churnEvents: {
-      list: (slug: string, query: ChurnEventListQuery = {}) =>
-        call<ListResponse<ChurnEvent>>("GET", `${project(slug)}/churn-events`, {
+      list: (slug: string, query: ChurnEventsQuery = {}) =>
+        call<List<ChurnEvent>>("GET", `${project(slug)}/churn-events`, {
           query: { ...query },
         }),
       get: (slug: string, id: string) =>
@@ -195,7 +194,7 @@ export function createAdminClient(apiUrl: string, credentials: Credentials = {})
           "GET",
           `${project(slug)}/churn-events/${encodeURIComponent(id)}`,
         ),
-      create: (slug: string, body: CreateChurnEventRequest) =>
+      create: (slug: string, body: CreateChurnEventBody) =>
         call<DataResponse<ChurnEvent>>("POST", `${project(slug)}/churn-events`, { body }),
       /** Marks the event `recovered` or `lost` (final). */
       settle: (slug: string, id: string, status: "recovered" | "lost") =>

@@ -12,8 +12,12 @@ export interface RateLimits {
   general?: number;
   /** `AUTH_RATE_LIMIT_MAX`, register and login per IP. */
   auth?: number;
-  /** `CANCEL_FLOW_RATE_LIMIT_MAX`, per key. */
+  /** `CANCEL_FLOW_RATE_LIMIT_MAX`, per key and client. */
   cancelFlow?: number;
+  /** `CANCEL_FLOW_KEY_CEILING_MAX`, per key whatever the client. */
+  cancelFlowKeyCeiling?: number;
+  /** `TRACK_RATE_LIMIT_MAX`, per key. */
+  track?: number;
 }
 
 /**
@@ -27,6 +31,8 @@ export const UNLIMITED_RATE_LIMITS: Required<RateLimits> = {
   general: 10_000_000,
   auth: 10_000_000,
   cancelFlow: 10_000_000,
+  cancelFlowKeyCeiling: 10_000_000,
+  track: 10_000_000,
 };
 
 export interface StartApiOptions {
@@ -112,6 +118,10 @@ async function launch(options: StartApiOptions, instance: Instance): Promise<Api
     ...(limits.cancelFlow !== undefined && {
       CANCEL_FLOW_RATE_LIMIT_MAX: String(limits.cancelFlow),
     }),
+    ...(limits.cancelFlowKeyCeiling !== undefined && {
+      CANCEL_FLOW_KEY_CEILING_MAX: String(limits.cancelFlowKeyCeiling),
+    }),
+    ...(limits.track !== undefined && { TRACK_RATE_LIMIT_MAX: String(limits.track) }),
     ...options.env,
   };
   const service = await spawnService({

@@ -133,35 +133,70 @@ describe("offers, the cancel flow, churn events and stats", () => {
   });
 
   test("submit, decline and accept-offer are read back as churn events and stats", async () => {
+    expectOk(
+      await admin.offers.put("default", "too_expensive", {
+        offer_type: "pause",
+        title: "Take a break",
+        description: "Pause for 30 days.",
+        cta_button_text: "Pause",
+        pause_days: 30,
+        enabled: true,
+      }),
+      "offer",
+      [201],
+    );
     const widget = anonymous.as({ key: publicKey, origin: ORIGIN });
     const submitted = expectOk(
       await widget.cancelFlow.submit({
         customer_email: "declines@testkit.example",
-        cancel_reason: "missing_features",
+        cancel_reason: "too_expensive",
         mrr: 4900,
       }),
       "submit",
       [200],
     );
-    expect(submitted.success).toBe(true);
+    expect(submitted).toMatchObject({ success: true, offer: { offer_type: "pause" } });
     const duplicate = await widget.cancelFlow.submit({
       customer_email: "declines@testkit.example",
-      cancel_reason: "missing_features",
+      cancel_reason: "too_expensive",
     });
     expect(duplicate).toMatchObject({ status: 202, body: { event_id: submitted.event_id } });
     expect((await widget.cancelFlow.decline({ event_id: submitted.event_id })).status).toBe(200);
+    const shown = expectOk(
+      await widget.cancelFlow.submit({
+        customer_email: "saved@testkit.example",
+        cancel_reason: "too_expensive",
+      }),
+      "submit",
+      [200],
+    );
+    // Only the offer that was shown can be accepted.
+    const other = await widget.cancelFlow.acceptOffer({
+      customer_email: "saved@testkit.example",
+      cancel_reason: "too_expensive",
+      offer_type: "discount",
+      event_id: shown.event_id,
+    });
+    expect(other).toMatchObject({ status: 400, ok: false });
     const accepted = expectOk(
       await widget.cancelFlow.acceptOffer({
         customer_email: "saved@testkit.example",
         cancel_reason: "too_expensive",
-        offer_type: "discount",
+        offer_type: "pause",
+        event_id: shown.event_id,
       }),
       "accept",
     );
+    expect(accepted.event_id).toBe(shown.event_id);
 
     const merchant = anonymous.as({ key: secretKey });
     const event = expectOk(await merchant.churnEvents.get("default", submitted.event_id), "get");
-    expect(event.data).toMatchObject({ offer_declined: true, status: "new", mrr: 4900 });
+    expect(event.data).toMatchObject({
+      offer_declined: true,
+      status: "new",
+      mrr: 4900,
+      mrr_verified: false,
+    });
     const saved = expectOk(
       await merchant.churnEvents.list("default", { status: "offer_accepted" }),
       "list",

@@ -3,21 +3,24 @@
  * `{ok:false,error}` and never throws, so the flow can always fall through to "error" and let
  * the customer cancel.
  */
-import type {
-  CancelFlowAcceptRequest,
-  CancelFlowDeclineRequest,
-  CancelFlowSubmitRequest,
-  CancelFlowSubmitResponse,
-  TrackEvent,
+import {
+  type CancelFlowAcceptRequest,
+  type CancelFlowDeclineRequest,
+  type CancelFlowSubmitRequest,
+  type CancelFlowSubmitResponse,
+  type TrackEvent,
+  WIDGET_TIMEOUT_MS,
+  type WidgetError,
+  type WidgetErrorCode,
 } from "@windback/protocol";
-import { type FlowError, flowError } from "./core/flow";
+import { flowError } from "./core/flow";
 
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: FlowError };
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: WidgetError };
 
 export interface ApiClientOptions {
   apiBase: string;
   apiKey: string;
-  /** docs/design.md §3.4: no answer within 3 s counts as a failure. */
+  /** docs/design.md §3.4: no answer within 3 s (`WIDGET_TIMEOUT_MS`) counts as a failure. */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -32,7 +35,7 @@ export interface ApiClient {
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.apiBase.replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? 3000;
+  const timeoutMs = options.timeoutMs ?? WIDGET_TIMEOUT_MS;
 
   async function post<T>(path: string, body: unknown, keepalive = false): Promise<ApiResult<T>> {
     const doFetch = options.fetch ?? globalThis.fetch;
@@ -54,7 +57,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const payload: unknown = await response.json().catch(() => null);
       if (!response.ok) {
         const apiError = payload as { error?: unknown; code?: unknown } | null;
-        const code = `${apiError?.code ?? `HTTP_${response.status}`}`;
+        // The API's own code when it sent one; anything else is reported as HTTP_<status>.
+        const code = `${apiError?.code ?? `HTTP_${response.status}`}` as WidgetErrorCode;
         return { ok: false, error: flowError(code, `${apiError?.error ?? code}`, response.status) };
       }
       return { ok: true, data: payload as T };
@@ -104,12 +108,11 @@ export function createTracker(getClient: () => ApiClient | null, delayMs = 2000)
     void client.track(batch, keepalive);
   }
 
-  if (typeof window !== "undefined") {
-    window.addEventListener("pagehide", () => flush(true));
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") flush(true);
-    });
-  }
+  // Only the script-tag bundle creates a tracker, and it always runs in a browser.
+  window.addEventListener("pagehide", () => flush(true));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush(true);
+  });
 
   return {
     push(event) {

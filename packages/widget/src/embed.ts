@@ -2,13 +2,21 @@
  * Iframe entry (dist/embed.js), loaded by the `/embed` page. Renders the same flow inline and
  * talks to the parent page only through postMessage to the parent's exact origin.
  */
-import type { FrameMessageType } from "@windback/protocol";
+import {
+  CUSTOMER_FIELDS,
+  type CustomerField,
+  customerFieldValue,
+  type FrameEnvelope,
+  type FrameToHostMessage,
+  type HostToFrameMessage,
+  type WidgetResult,
+} from "@windback/protocol";
 import { createApiClient } from "./api-client";
-import { type FlowResult, flowError } from "./core/flow";
+import { flowError } from "./core/flow";
 import { renderFlow } from "./flow-view";
 import { ALL_STRINGS } from "./i18n/all";
 import { ENGLISH, resolveLocale } from "./i18n/index";
-import { applyStyles, css } from "./mount-shadow";
+import { css } from "./mount-shadow";
 import { eventOf } from "./notify";
 import { isTheme, type ShowOptions } from "./options";
 import { findParentOrigin } from "./parent-origin";
@@ -23,30 +31,22 @@ const parentOrigin = findParentOrigin({
   hint: params.get("parent_origin"),
 });
 
-function post(type: FrameMessageType, detail: Record<string, unknown> = {}): void {
-  if (parentOrigin) window.parent.postMessage({ windback: { type, ...detail } }, parentOrigin);
-}
-
-function numberParam(name: string): number | undefined {
-  const value = Number(params.get(name));
-  return params.has(name) && Number.isFinite(value) ? value : undefined;
+function post(message: FrameToHostMessage): void {
+  const envelope: FrameEnvelope<FrameToHostMessage> = { windback: message };
+  if (parentOrigin) window.parent.postMessage(envelope, parentOrigin);
 }
 
 const customer: ShowOptions = {};
-const CUSTOMER_FIELDS: Record<string, keyof ShowOptions> = {
-  email: "customerEmail",
-  name: "customerName",
-  plan: "planName",
-  subscription_id: "subscriptionId",
-  currency: "currency",
-  provider: "provider",
-};
-for (const [param, field] of Object.entries(CUSTOMER_FIELDS)) {
-  const value = params.get(param);
-  if (value) (customer as Record<string, unknown>)[field] = value;
+
+/** Takes each customer field whose value fits the field; a missing or unfit one changes nothing. */
+function takeCustomerFields(read: (field: CustomerField) => unknown): void {
+  for (const field of CUSTOMER_FIELDS) {
+    const value = customerFieldValue(field, read(field));
+    if (value !== undefined) (customer as Record<string, unknown>)[field.option] = value;
+  }
 }
-const mrr = numberParam("mrr");
-if (mrr !== undefined) customer.mrr = mrr;
+
+takeCustomerFields((field) => params.get(field.query));
 
 const root =
   document.getElementById("windback") ?? document.body.appendChild(document.createElement("div"));
@@ -54,7 +54,10 @@ const key = params.get("key");
 const theme = params.get("theme");
 document.documentElement.style.colorScheme = theme === "dark" ? "dark" : "light dark";
 document.body.style.margin = "0";
-applyStyles(document, undefined, css + embedCss);
+// The /embed page's CSP allows inline styles, so one <style> element serves every browser.
+const style = document.createElement("style");
+style.textContent = css + embedCss;
+document.head.append(style);
 
 const view = renderFlow({
   container: root,
@@ -65,8 +68,8 @@ const view = renderFlow({
   theme: isTheme(theme) ? theme : "light",
   position: "center",
   mode: "inline",
-  onDone(result: FlowResult) {
-    post(eventOf(result), { result });
+  onDone(result: WidgetResult) {
+    post({ type: eventOf(result), result });
   },
 });
 
@@ -85,32 +88,14 @@ if (!key || keyStatus === "invalid" || keyStatus === "missing" || keyStatus === 
   });
 }
 
-const STRING_FIELDS = [
-  "customerEmail",
-  "customerName",
-  "subscriptionId",
-  "planName",
-  "currency",
-  "provider",
-];
-
 window.addEventListener("message", (event: MessageEvent) => {
   if (!parentOrigin || event.origin !== parentOrigin || event.source !== window.parent) return;
-  const message = (event.data as { windback?: { type?: unknown; [key: string]: unknown } })
-    ?.windback;
+  // Checked at run time below: the parent is another site's page and may send anything.
+  const message = (event.data as Partial<FrameEnvelope<HostToFrameMessage>> | null)?.windback;
   if (!message) return;
-  if (message.type === "ping") post("ready");
+  if (message.type === "ping") post({ type: "ready" });
   // Lets the host pass customer details without putting them in the frame URL (and its logs).
-  if (message.type === "options") {
-    for (const field of STRING_FIELDS) {
-      const value = message[field];
-      if (typeof value === "string") (customer as Record<string, unknown>)[field] = value;
-    }
-    for (const field of ["mrr", "tenureDays"] as const) {
-      const value = message[field];
-      if (typeof value === "number" && Number.isFinite(value)) customer[field] = value;
-    }
-  }
+  if (message.type === "options") takeCustomerFields((field) => message[field.option]);
 });
 
 let lastHeight = 0;
@@ -118,8 +103,8 @@ new ResizeObserver(() => {
   const height = Math.ceil(root.getBoundingClientRect().height);
   if (height !== lastHeight) {
     lastHeight = height;
-    post("resize", { height });
+    post({ type: "resize", height });
   }
 }).observe(root);
 
-post("ready");
+post({ type: "ready" });

@@ -3,9 +3,9 @@
  * the heading of each new screen here, after Preact's synchronous commit, so screen readers
  * announce where the customer is.
  */
+import type { WidgetResult } from "@windback/protocol";
 import { render } from "preact";
 import type { ApiClient } from "./api-client";
-import type { FlowResult } from "./core/flow";
 import type { Strings } from "./i18n/index";
 import { buildReasons, type Position, type ShowOptions, type Theme } from "./options";
 import { createSession, type Session } from "./session";
@@ -19,7 +19,7 @@ export interface FlowViewOptions {
   theme: Theme;
   position: Position;
   mode: "modal" | "inline";
-  onDone(result: FlowResult): void;
+  onDone(result: WidgetResult): void;
 }
 
 export interface FlowView {

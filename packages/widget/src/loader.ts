@@ -2,16 +2,17 @@
  * Script-tag entry (dist/widget.js). Reads its configuration from its own `<script>` tag,
  * installs `window.Windback` and replays calls queued by the snippet before it loaded.
  */
+import type { WidgetEvent, WidgetResult } from "@windback/protocol";
 import { createApiClient, createTracker } from "./api-client";
-import { type FlowResult, flowError, initialState, reduce, resultOf } from "./core/flow";
+import { flowError, initialState, reduce, resultOf } from "./core/flow";
 import { renderFlow } from "./flow-view";
 import { resolveLocale } from "./i18n/index";
 import { loadStrings } from "./i18n/remote";
 import { lockScroll, mountShadow } from "./mount-shadow";
-import { callbackOf, eventOf, safeCall, type WidgetEvent } from "./notify";
+import { callbackOf, eventOf, safeCall } from "./notify";
 import type { InitOptions, Position, ShowOptions, Theme } from "./options";
 
-type Handler = (result: FlowResult) => void;
+type Handler = (result: WidgetResult) => void;
 
 /**
  * The `window.Windback` global.
@@ -24,8 +25,8 @@ type Handler = (result: FlowResult) => void;
  */
 export interface WindbackApi {
   (method: string, ...args: unknown[]): unknown;
-  show(options?: ShowOptions): Promise<FlowResult>;
-  showCancelForm(options?: ShowOptions): Promise<FlowResult>;
+  show(options?: ShowOptions): Promise<WidgetResult>;
+  showCancelForm(options?: ShowOptions): Promise<WidgetResult>;
   init(options: InitOptions): void;
   /** Adds an observer; returns a function that removes it. */
   on(event: WidgetEvent, handler: Handler): () => void;
@@ -44,13 +45,11 @@ const LOG = "[windback]";
 // Captured at evaluation time: document.currentScript is null once this script has finished.
 const script = document.currentScript as HTMLScriptElement | null;
 
-/** Where widget.js came from: the default API base and where translations are fetched. */
-let assetBase = location.origin;
-try {
-  if (script?.src) assetBase = new URL(script.src).origin;
-} catch {
-  // An unparsable src leaves the page's own origin.
-}
+/**
+ * Where widget.js came from: the default API base and where translations are fetched. No
+ * try/catch: a script that runs was fetched from its src, so the src is a valid URL.
+ */
+const assetBase = script?.src ? new URL(script.src).origin : location.origin;
 
 /** Unknown theme or position values fall back to the defaults at render time. */
 function readScriptConfig(): InitOptions {
@@ -71,7 +70,7 @@ function install(): WindbackApi {
     dismiss: new Set(),
     offer_accepted: new Set(),
   };
-  let current: { promise: Promise<FlowResult>; focus(): void } | null = null;
+  let current: { promise: Promise<WidgetResult>; focus(): void } | null = null;
 
   const keyOf = (options: InitOptions) => options.apiKey ?? options.publicKey;
   const clientFor = (options: InitOptions) => {
@@ -82,14 +81,14 @@ function install(): WindbackApi {
   // Fetched now so the dialog opens without waiting when the customer clicks.
   void loadStrings(resolveLocale(config.locale, document.documentElement.lang), assetBase);
 
-  function finish(options: ShowOptions, result: FlowResult): FlowResult {
+  function finish(options: ShowOptions, result: WidgetResult): WidgetResult {
     const event = eventOf(result);
     safeCall(callbackOf(options, event), result);
     for (const handler of listeners[event]) safeCall(handler, result);
     return result;
   }
 
-  function show(options: ShowOptions = {}): Promise<FlowResult> {
+  function show(options: ShowOptions = {}): Promise<WidgetResult> {
     if (current) {
       current.focus();
       return current.promise;
@@ -109,7 +108,7 @@ function install(): WindbackApi {
     let focus = () => {};
     const promise = loadStrings(locale, assetBase).then(
       (strings) =>
-        new Promise<FlowResult>((resolve) => {
+        new Promise<WidgetResult>((resolve) => {
           const mount = mountShadow({
             zIndex: merged.zIndex ?? 2147483000,
             theme,

@@ -7,27 +7,26 @@ import css from "./views/styles.css?inline";
 export { css };
 
 export interface ShadowMount {
-  host: HTMLElement;
   /** The element Preact renders into, inside the shadow root. */
   container: HTMLElement;
   destroy(): void;
 }
 
 /**
- * Puts the widget's CSS into a document or shadow root. A constructable sheet is not subject to
+ * Puts the widget's CSS into its shadow root. A constructable sheet is not subject to
  * `style-src`, so a strict host CSP needs nothing; the `<style>` fallback carries the nonce.
  */
-export function applyStyles(target: Document | ShadowRoot, nonce?: string, text = css): void {
+function applyStyles(target: ShadowRoot, nonce?: string): void {
   if ("adoptedStyleSheets" in target && typeof CSSStyleSheet.prototype.replaceSync === "function") {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(text);
+    sheet.replaceSync(css);
     target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
     return;
   }
   const style = document.createElement("style");
   if (nonce) style.nonce = nonce;
-  style.textContent = text;
-  (target instanceof Document ? target.head : target).append(style);
+  style.textContent = css;
+  target.append(style);
 }
 
 export function mountShadow(options: {
@@ -44,17 +43,16 @@ export function mountShadow(options: {
   const container = document.createElement("div");
   shadow.append(container);
   document.body.append(host);
-  return { host, container, destroy: () => host.remove() };
+  return { container, destroy: () => host.remove() };
 }
 
 /** Locks the page behind the dialog from scrolling; the returned function restores it exactly. */
 export function lockScroll(): () => void {
-  const styles = [document.documentElement.style, document.body.style];
-  const saved = styles.map((style) => style.overflow);
-  for (const style of styles) style.overflow = "hidden";
+  const saved = [document.documentElement.style, document.body.style].map(
+    (style) => [style, style.overflow] as const,
+  );
+  for (const [style] of saved) style.overflow = "hidden";
   return () => {
-    styles.forEach((style, i) => {
-      style.overflow = saved[i] ?? "";
-    });
+    for (const [style, overflow] of saved) style.overflow = overflow;
   };
 }

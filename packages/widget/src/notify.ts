@@ -1,11 +1,9 @@
 /** Maps an outcome to the public event name and calls observers without letting them break the flow. */
-import type { FlowResult } from "./core/flow";
+import type { WidgetEvent, WidgetResult } from "@windback/protocol";
 import type { ShowOptions } from "./options";
 
-export type WidgetEvent = "submit" | "dismiss" | "offer_accepted";
-
 /** `submit` means "go on and cancel": a confirmed cancellation, or Windback could not be reached. */
-export function eventOf(result: FlowResult): WidgetEvent {
+export function eventOf(result: WidgetResult): WidgetEvent {
   if (result.outcome === "saved") return "offer_accepted";
   if (result.outcome === "dismissed") return "dismiss";
   return "submit";
@@ -17,7 +15,10 @@ export function callbackOf(options: ShowOptions, event: WidgetEvent) {
 }
 
 /** Observers only observe: one that throws is logged and the others still run. */
-export function safeCall(handler: ((result: FlowResult) => void) | undefined, result: FlowResult) {
+export function safeCall(
+  handler: ((result: WidgetResult) => void) | undefined,
+  result: WidgetResult,
+) {
   if (typeof handler !== "function") return;
   try {
     handler(result);

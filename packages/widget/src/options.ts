@@ -1,5 +1,6 @@
 /** Options shared by the script-tag API and the iframe page. */
-import type { FlowResult, ReasonOption, TextMode } from "./core/flow";
+import type { CustomerOptions, WidgetResult } from "@windback/protocol";
+import type { ReasonOption, TextMode } from "./core/flow";
 import type { Strings } from "./i18n/index";
 
 export type Theme = "light" | "dark" | "auto";
@@ -14,15 +15,7 @@ export interface CustomReason {
   text?: TextMode;
 }
 
-export interface ShowOptions {
-  customerEmail?: string;
-  customerName?: string;
-  subscriptionId?: string;
-  planName?: string;
-  mrr?: number;
-  currency?: string;
-  provider?: string;
-  tenureDays?: number;
+export interface ShowOptions extends CustomerOptions {
   reasons?: CustomReason[];
   locale?: string;
   theme?: Theme;
@@ -30,9 +23,9 @@ export interface ShowOptions {
   zIndex?: number;
   /** CSP nonce for the `<style>` fallback on browsers without constructable stylesheets. */
   nonce?: string;
-  onSubmit?: (result: FlowResult) => void;
-  onDismiss?: (result: FlowResult) => void;
-  onOfferAccepted?: (result: FlowResult) => void;
+  onSubmit?: (result: WidgetResult) => void;
+  onDismiss?: (result: WidgetResult) => void;
+  onOfferAccepted?: (result: WidgetResult) => void;
 }
 
 export interface InitOptions extends ShowOptions {

@@ -2,12 +2,15 @@
  * Runs one cancel flow: holds the machine's state and performs the API call that each in-flight
  * step stands for. Framework-free, so the script tag and the iframe share it unchanged.
  */
-import type { CancelFlowSubmitRequest } from "@windback/protocol";
+import {
+  type CancelFlowSubmitRequest,
+  CUSTOMER_FIELDS,
+  type WidgetError,
+  type WidgetResult,
+} from "@windback/protocol";
 import type { ApiClient, ApiResult } from "./api-client";
 import {
-  type FlowError,
   type FlowEvent,
-  type FlowResult,
   type FlowState,
   flowError,
   initialState,
@@ -27,19 +30,8 @@ export interface SessionOptions {
   reasons: readonly ReasonOption[];
   customer: ShowOptions;
   onChange(state: FlowState): void;
-  onDone(result: FlowResult): void;
+  onDone(result: WidgetResult): void;
 }
-
-/** Show options forwarded to `POST /cancel-flow/submit` under their wire names. */
-const SUBMIT_FIELDS = [
-  ["customerName", "customer_name"],
-  ["provider", "provider"],
-  ["subscriptionId", "provider_subscription_id"],
-  ["planName", "plan_name"],
-  ["mrr", "mrr"],
-  ["currency", "currency"],
-  ["tenureDays", "tenure_days"],
-] as const;
 
 const NOT_CONFIGURED = flowError("NOT_CONFIGURED", "No public key");
 
@@ -58,7 +50,7 @@ export function createSession(options: SessionOptions): Session {
   function settle<T>(
     request: Promise<ApiResult<T>>,
     ok: (data: T) => FlowEvent,
-    failed: (error: FlowError) => FlowEvent,
+    failed: (error: WidgetError) => FlowEvent,
   ): void {
     void request.then((result) => dispatch(result.ok ? ok(result.data) : failed(result.error)));
   }
@@ -73,16 +65,16 @@ export function createSession(options: SessionOptions): Session {
           const error = flowError("MISSING_EMAIL", "customerEmail is required");
           return dispatch({ type: "SUBMIT_FAILED", error });
         }
-        const body: Record<string, unknown> = {
-          customer_email: email,
-          cancel_reason: state.reason,
-        };
+        // Show options go under their wire names; the email is sent trimmed, as checked above.
+        const body: Record<string, unknown> = {};
+        for (const { option, wire } of CUSTOMER_FIELDS) {
+          const value = customer[option];
+          if (value !== undefined && value !== "") body[wire] = value;
+        }
+        body.customer_email = email;
+        body.cancel_reason = state.reason;
         const text = state.text.trim();
         if (text) body.cancel_reason_text = text;
-        for (const [option, field] of SUBMIT_FIELDS) {
-          const value = customer[option];
-          if (value !== undefined && value !== "") body[field] = value;
-        }
         return settle(
           client.submit(body as unknown as CancelFlowSubmitRequest),
           (data) =>

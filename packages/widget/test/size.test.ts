@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 /** The issue's budget for widget.js, Preact included. */
 const WIDGET_GZIP_BUDGET = 12 * 1024;
+/** frame-host.js only creates a frame and listens to it (docs/design.md §3.3). */
+const FRAME_HOST_GZIP_BUDGET = 2 * 1024;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -28,9 +30,19 @@ describe("bundle size", () => {
     expect(gzip).toBeLessThanOrEqual(WIDGET_GZIP_BUDGET);
   });
 
+  it(`frame-host.js stays within ${FRAME_HOST_GZIP_BUDGET} bytes gzip, with no Preact or CSS`, () => {
+    const code = readFileSync(join(dist, "frame-host.js"));
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThanOrEqual(FRAME_HOST_GZIP_BUDGET);
+    const text = code.toString("utf8");
+    expect(text).toContain("window.WindbackFrame=");
+    // Preact's renderer and the widget's stylesheet belong to the other two bundles only.
+    expect(text).not.toContain("__html");
+    expect(text).not.toContain("wb-root");
+  });
+
   it("the manifest describes the files on disk, with a pinnable hashed copy", () => {
     const manifest = JSON.parse(readFileSync(join(dist, "manifest.json"), "utf8"));
-    for (const name of ["widget", "embed"]) {
+    for (const name of ["widget", "embed", "frame-host"]) {
       const entry = manifest[name];
       const bytes = readFileSync(join(dist, entry.file));
       expect(entry.rawBytes).toBe(bytes.length);

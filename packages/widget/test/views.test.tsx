@@ -1,6 +1,6 @@
+import type { WidgetResult } from "@windback/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApiClient } from "../src/api-client";
-import type { FlowResult } from "../src/core/flow";
 import { type FlowView, renderFlow } from "../src/flow-view";
 import { ALL_STRINGS } from "../src/i18n/all";
 import { ENGLISH } from "../src/i18n/index";
@@ -15,7 +15,7 @@ function open(routes: Parameters<typeof fakeApi>[0], options: ShowOptions = {}, 
   container = document.createElement("div");
   document.body.append(container);
   const api = fakeApi(routes);
-  const onDone = vi.fn<(result: FlowResult) => void>();
+  const onDone = vi.fn<(result: WidgetResult) => void>();
   const view = renderFlow({
     container,
     client: createApiClient({ apiBase: "https://api.test", apiKey: "pub_x", fetch: api.fetch }),

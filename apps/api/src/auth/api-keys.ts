@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { KeyType, NewApiKey } from "../repositories/types.js";
+import type { KeyType } from "@windback/protocol";
+import type { NewApiKey } from "../storage/types.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 43 base62 characters carry 256 bits, above the 32 random bytes the contract asks for. */

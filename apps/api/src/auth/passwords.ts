@@ -1,9 +1,19 @@
 import { hash, verify } from "@node-rs/argon2";
 import type { PasswordHashingParams } from "../config.js";
+import { badRequest } from "../lib/errors.js";
+import { COMMON_PASSWORDS } from "./common-passwords.js";
 
-export const PASSWORD_MIN_LENGTH = 8;
-/** argon2 is fed the whole password; a cap stops megabyte passwords from being a cheap DoS. */
-export const PASSWORD_MAX_LENGTH = 1024;
+/**
+ * The rules a new password must meet beyond its length (checked by the schema): at least one
+ * character that is not a space, and not one of the most common passwords.
+ */
+export function requireAcceptablePassword(password: string, field: string): void {
+  if (!/\S/.test(password))
+    throw badRequest(`${field} must contain a character that is not a space`);
+  if (COMMON_PASSWORDS.has(password.trim().toLowerCase())) {
+    throw badRequest(`${field} is one of the most common passwords; choose another`);
+  }
+}
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

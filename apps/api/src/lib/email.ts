@@ -3,9 +3,16 @@ import { badRequest } from "./errors.js";
 /** Emails are compared trimmed and lower-cased everywhere (docs/design.md §2.1). */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-/** Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our check. */
+/**
+ * The WHATWG form rule (what a browser's `type=email` input accepts) plus a dot in the domain:
+ * no spaces, control characters, quotes or markup, so an email is safe to show and to log.
+ * Deliverability is not our check.
+ */
+const EMAIL =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
 export function isEmail(value: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 254;
+  return value.length <= 254 && EMAIL.test(value);
 }
 
 /** Normalises an email from a request body, or throws a 400 naming the field. */

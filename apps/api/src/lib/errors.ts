@@ -23,11 +23,3 @@ export const notFound = (what: string) =>
   new AppError(404, ERROR_CODES.NOT_FOUND, `${what} not found`);
 export const conflict = (message: string, code: ErrorCode = ERROR_CODES.CONFLICT) =>
   new AppError(409, code, message);
-
-/** Thrown by repositories when a unique constraint rejects a write. */
-export class UniqueViolationError extends Error {
-  constructor(public readonly detail: string) {
-    super(`unique constraint violated: ${detail}`);
-    this.name = "UniqueViolationError";
-  }
-}

@@ -3,55 +3,30 @@ import {
   CANCEL_REASONS,
   type CancelReason,
   normalizeCancelReason,
+  OFFER_TYPE_FIELDS,
   OFFER_TYPES,
+  type OfferBody,
+  type OfferFieldName,
   type OfferType,
+  type OfferTypeField,
   type PublicOffer,
   type RetentionOffer,
 } from "@windback/protocol";
-import type { OfferFields, OfferInput, OfferRecord } from "../repositories/types.js";
+import type { OfferFields, OfferInput, OfferRecord } from "../storage/types.js";
 import { badRequest } from "./errors.js";
 
-type IntField = {
-  kind: "int";
-  wire: string;
-  key: keyof OfferFields;
-  min: number;
-  max: number;
-};
-type TextField = { kind: "text"; wire: string; key: keyof OfferFields; maxLength: number };
-type FieldRule = IntField | TextField;
-
-const int = (wire: string, key: keyof OfferFields, min: number, max: number): IntField => ({
-  kind: "int",
-  wire,
-  key,
-  min,
-  max,
-});
-const text = (wire: string, key: keyof OfferFields): TextField => ({
-  kind: "text",
-  wire,
-  key,
-  maxLength: 200,
-});
-
-/** The fields each offer type requires (docs/design.md §2.5), with their ranges. */
-export const OFFER_TYPE_FIELDS: Readonly<Record<OfferType, readonly FieldRule[]>> = {
-  discount: [
-    int("discount_percent", "discountPercent", 1, 100),
-    int("discount_duration_months", "discountDurationMonths", 1, 24),
-  ],
-  pause: [int("pause_days", "pauseDays", 7, 90)],
-  extension: [int("extension_days", "extensionDays", 1, 365)],
-  downgrade: [text("downgrade_plan", "downgradePlan")],
-  feature_unlock: [
-    text("feature_name", "featureName"),
-    int("feature_unlock_days", "featureUnlockDays", 1, 365),
-  ],
-  custom: [],
+/** Record keys of the type-specific fields, by wire name. */
+const RECORD_KEY: Readonly<Record<OfferFieldName, keyof OfferFields>> = {
+  discount_percent: "discountPercent",
+  discount_duration_months: "discountDurationMonths",
+  pause_days: "pauseDays",
+  extension_days: "extensionDays",
+  downgrade_plan: "downgradePlan",
+  feature_name: "featureName",
+  feature_unlock_days: "featureUnlockDays",
 };
 
-const ALL_FIELDS: readonly FieldRule[] = Object.values(OFFER_TYPE_FIELDS).flat();
+const ALL_FIELDS: readonly OfferTypeField[] = Object.values(OFFER_TYPE_FIELDS).flat();
 
 const EMPTY_FIELDS: OfferFields = {
   discountPercent: null,
@@ -78,26 +53,6 @@ export function requireOfferType(value: string, field: string): OfferType {
   throw badRequest(
     `${field} "${value}" is not an offer type; use one of ${OFFER_TYPES.join(", ")}`,
   );
-}
-
-/** The PUT body as the route schema admits it; every check that needs context is done here. */
-export interface OfferBody {
-  offer_type: string;
-  title: string;
-  description?: string;
-  cta_button_text?: string;
-  cta_text?: string;
-  cta_url?: string | null;
-  enabled?: boolean;
-  is_active?: boolean;
-  cancel_reason?: string;
-  discount_percent?: number | null;
-  discount_duration_months?: number | null;
-  pause_days?: number | null;
-  extension_days?: number | null;
-  downgrade_plan?: string | null;
-  feature_name?: string | null;
-  feature_unlock_days?: number | null;
 }
 
 /** One of two alias fields; both given with different values is a 400. */
@@ -151,18 +106,18 @@ export function parseOffer(reason: CancelReason, body: OfferBody): OfferInput {
   const own = OFFER_TYPE_FIELDS[offerType];
   const fields: OfferFields = { ...EMPTY_FIELDS };
   for (const rule of ALL_FIELDS) {
-    const value = body[rule.wire as keyof OfferBody];
+    const value = body[rule.name];
     const applies = own.includes(rule);
     if (!applies) {
       if (value !== undefined && value !== null) {
-        throw badRequest(`body/${rule.wire} does not apply to a ${offerType} offer; remove it`);
+        throw badRequest(`body/${rule.name} does not apply to a ${offerType} offer; remove it`);
       }
       continue;
     }
-    if (rule.kind === "int") {
+    if (rule.kind === "integer") {
       if (value === undefined || value === null) {
         throw badRequest(
-          `body/${rule.wire} is required for a ${offerType} offer (an integer from ${rule.min} to ${rule.max})`,
+          `body/${rule.name} is required for a ${offerType} offer (an integer from ${rule.min} to ${rule.max})`,
         );
       }
       if (
@@ -171,17 +126,17 @@ export function parseOffer(reason: CancelReason, body: OfferBody): OfferInput {
         value < rule.min ||
         value > rule.max
       ) {
-        throw badRequest(`body/${rule.wire} must be an integer from ${rule.min} to ${rule.max}`);
+        throw badRequest(`body/${rule.name} must be an integer from ${rule.min} to ${rule.max}`);
       }
-      (fields[rule.key] as number) = value;
+      (fields[RECORD_KEY[rule.name]] as number) = value;
     } else {
       const trimmed = typeof value === "string" ? value.trim() : "";
       if (trimmed === "")
-        throw badRequest(`body/${rule.wire} is required for a ${offerType} offer`);
-      if (trimmed.length > rule.maxLength) {
-        throw badRequest(`body/${rule.wire} must be at most ${rule.maxLength} characters`);
+        throw badRequest(`body/${rule.name} is required for a ${offerType} offer`);
+      if (trimmed.length > rule.max) {
+        throw badRequest(`body/${rule.name} must be at most ${rule.max} characters`);
       }
-      (fields[rule.key] as string) = trimmed;
+      (fields[RECORD_KEY[rule.name]] as string) = trimmed;
     }
   }
 
@@ -201,8 +156,8 @@ export function parseOffer(reason: CancelReason, body: OfferBody): OfferInput {
 function typeFields(offer: OfferRecord): Partial<PublicOffer> {
   const out: Record<string, string | number> = {};
   for (const rule of OFFER_TYPE_FIELDS[offer.offerType]) {
-    const value = offer[rule.key];
-    if (value !== null) out[rule.wire] = value;
+    const value = offer[RECORD_KEY[rule.name]];
+    if (value !== null) out[rule.name] = value;
   }
   return out as Partial<PublicOffer>;
 }

@@ -1,5 +1,11 @@
+import type { ChurnEvent } from "@windback/protocol";
 import { maskedFromHint } from "../auth/api-keys.js";
-import type { ApiKeyRecord, ProjectRecord, UserRecord } from "../repositories/types.js";
+import type {
+  ApiKeyRecord,
+  ChurnEventRecord,
+  ProjectRecord,
+  UserRecord,
+} from "../storage/types.js";
 
 export const serializeUser = (user: UserRecord) => ({
   id: user.id,
@@ -14,6 +20,7 @@ export const serializeProject = (project: ProjectRecord) => ({
   slug: project.slug,
   support_email: project.supportEmail,
   allowed_origins: project.allowedOrigins,
+  max_claimed_mrr: project.maxClaimedMrrCents,
   created_at: project.createdAt,
   updated_at: project.updatedAt,
 });
@@ -27,3 +34,32 @@ export const serializeApiKey = (key: ApiKeyRecord) => ({
   expires_at: key.expiresAt,
   revoked_at: key.revokedAt,
 });
+
+export function serializeChurnEvent(event: ChurnEventRecord): ChurnEvent {
+  return {
+    id: event.id,
+    project_id: event.projectId,
+    customer_email: event.customerEmail,
+    customer_name: event.customerName,
+    provider: event.provider,
+    provider_subscription_id: event.providerSubscriptionId,
+    plan_name: event.planName,
+    mrr_cents: event.mrrCents,
+    mrr: event.mrrCents,
+    currency: event.currency,
+    tenure_days: event.tenureDays,
+    cancel_reason: event.cancelReason,
+    cancel_reason_text: event.cancelReasonText,
+    status: event.status,
+    source: event.source,
+    offer_type: event.offerType,
+    offer_shown: event.offerShown,
+    offer_declined: event.offerDeclined,
+    offer_accepted_at: event.offerAcceptedAt,
+    offer_terms: event.offerTerms,
+    mrr_verified: event.mrrVerified,
+    livemode: event.livemode,
+    created_at: event.createdAt,
+    updated_at: event.updatedAt,
+  };
+}

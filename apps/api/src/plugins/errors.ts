@@ -1,8 +1,8 @@
 import { ERROR_CODES, type ErrorCode } from "@windback/protocol";
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { isUnavailableError } from "../db/database.js";
 import { AppError } from "../lib/errors.js";
+import { StorageUnavailableError } from "../storage/errors.js";
 
 /** Fastify's own client errors, mapped to our stable codes and messages a person can act on. */
 const FRAMEWORK_ERRORS: Record<string, { status: number; code: ErrorCode; message?: string }> = {
@@ -23,46 +23,48 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: ErrorCode; messag
 
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-      if (error instanceof AppError) {
-        if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+    app.setErrorHandler(
+      (error: FastifyError | AppError | StorageUnavailableError, request, reply) => {
+        if (error instanceof AppError) {
+          if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+          return reply
+            .status(error.statusCode)
+            .headers(error.headers)
+            .send({ error: error.message, code: error.code });
+        }
+        if ("validation" in error && error.validation) {
+          return reply
+            .status(400)
+            .send({ error: error.message, code: ERROR_CODES.VALIDATION_FAILED });
+        }
+        if (error instanceof StorageUnavailableError) {
+          request.log.warn({ err: error }, "database unavailable");
+          return reply.status(503).header("retry-after", "1").send({
+            error: "The service is temporarily unable to store data; retry shortly",
+            code: ERROR_CODES.SERVICE_UNAVAILABLE,
+          });
+        }
+        const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
+        if (known) {
+          return reply
+            .status(known.status)
+            .send({ error: known.message ?? error.message, code: known.code });
+        }
+        // A JSON syntax error or prototype-poisoning attempt from the body parser.
+        if (error.statusCode === 400) {
+          return reply.status(400).send({ error: error.message, code: ERROR_CODES.INVALID_JSON });
+        }
+        if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+          return reply
+            .status(error.statusCode)
+            .send({ error: error.message, code: ERROR_CODES.VALIDATION_FAILED });
+        }
+        request.log.error({ err: error }, "unhandled error");
         return reply
-          .status(error.statusCode)
-          .headers(error.headers)
-          .send({ error: error.message, code: error.code });
-      }
-      if ("validation" in error && error.validation) {
-        return reply
-          .status(400)
-          .send({ error: error.message, code: ERROR_CODES.VALIDATION_FAILED });
-      }
-      if (isUnavailableError(error)) {
-        request.log.warn({ err: error }, "database unavailable");
-        return reply.status(503).header("retry-after", "1").send({
-          error: "The service is temporarily unable to store data; retry shortly",
-          code: ERROR_CODES.SERVICE_UNAVAILABLE,
-        });
-      }
-      const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
-      if (known) {
-        return reply
-          .status(known.status)
-          .send({ error: known.message ?? error.message, code: known.code });
-      }
-      // A JSON syntax error or prototype-poisoning attempt from the body parser.
-      if (error.statusCode === 400) {
-        return reply.status(400).send({ error: error.message, code: ERROR_CODES.INVALID_JSON });
-      }
-      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-        return reply
-          .status(error.statusCode)
-          .send({ error: error.message, code: ERROR_CODES.VALIDATION_FAILED });
-      }
-      request.log.error({ err: error }, "unhandled error");
-      return reply
-        .status(500)
-        .send({ error: "Internal server error", code: ERROR_CODES.INTERNAL_ERROR });
-    });
+          .status(500)
+          .send({ error: "Internal server error", code: ERROR_CODES.INTERNAL_ERROR });
+      },
+    );
 
     app.setNotFoundHandler(
       // An attacker could probe for valid URLs if 404 handling were not rate limited.

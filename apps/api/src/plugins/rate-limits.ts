@@ -1,6 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import { ERROR_CODES } from "@windback/protocol";
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 import fp from "fastify-plugin";
 import type { RateLimitRule } from "../config.js";
 import { AppError } from "../lib/errors.js";
@@ -35,7 +35,12 @@ export function createKeyedLimiter(
   app: FastifyInstance,
   rule: RateLimitRule,
   keyOf: (request: FastifyRequest) => string,
-): onRequestHookHandler {
+  /**
+   * `quiet`: a ceiling behind another budget; its X-RateLimit-* headers only appear when it is the
+   * one that refuses, so callers keep seeing the budget that concerns them.
+   */
+  options: { quiet?: boolean } = {},
+): preHandlerHookHandler {
   const check = app.createRateLimit({
     max: rule.max,
     timeWindow: rule.windowMs,
@@ -43,7 +48,7 @@ export function createKeyedLimiter(
   });
   return async function keyedRateLimit(request: FastifyRequest, reply: FastifyReply) {
     const result = await check(request);
-    if (result.isAllowed) return;
+    if (result.isAllowed || (options.quiet && !result.isExceeded)) return;
     reply.header("x-ratelimit-limit", result.max);
     reply.header("x-ratelimit-remaining", result.remaining);
     reply.header("x-ratelimit-reset", result.ttlInSeconds);

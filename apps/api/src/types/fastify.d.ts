@@ -1,30 +1,34 @@
 import type { JwtService } from "../auth/jwt.js";
 import type { PasswordHasher } from "../auth/passwords.js";
+import type { Principal, PrincipalKind } from "../auth/principal.js";
 import type { AppConfig } from "../config.js";
 import type { Clock } from "../lib/clock.js";
-import type { Principal, PrincipalKind } from "../plugins/auth.js";
-import type { Repositories } from "../repositories/types.js";
+import type { Budget } from "../plugins/route-policy.js";
+import type { ChurnEventsService } from "../services/churn-events.js";
+import type { Repositories, Storage } from "../storage/types.js";
 
 declare module "fastify" {
   interface FastifyInstance {
     config: AppConfig;
+    storage: Storage;
+    /** `storage.repos`: what routes read through. Changes to churn events go through `services`. */
     repos: Repositories;
+    services: { churnEvents: ChurnEventsService };
     clock: Clock;
     passwords: PasswordHasher;
     jwt: JwtService;
   }
   interface FastifyRequest {
-    /** Set by the auth hook on routes that declare `config.auth`; null elsewhere. */
+    /** Set by the route policy on routes whose `config.auth` is not "none"; null elsewhere. */
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** The principals a route accepts; absent means the route is public. */
-    auth?: readonly PrincipalKind[];
+    /** Who may call the route (plugins/route-policy.ts); every route declares it. */
+    auth?: "none" | readonly PrincipalKind[];
     /**
-     * A browser-facing route (cancel flow, /track): the origin guard runs after auth and sets the
-     * CORS headers. `true` also spends the key's shared cancel-flow budget; `{ keyLimit: false }`
-     * only guards the origin.
+     * Called by the widget from merchants' pages: CORS preflights are answered, the origin guard
+     * applies, and `budget` names the per-key budget each request spends (null: none).
      */
-    cancelFlow?: true | { keyLimit: false };
+    browser?: { budget: Budget | null };
   }
 }

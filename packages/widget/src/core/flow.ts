@@ -5,9 +5,13 @@
  * `accepting`, `declining`), performs the API call and dispatches its outcome. Keeping the
  * effects out of here means every transition, failure paths included, is unit-testable.
  */
-import type { PublicOffer } from "@windback/protocol";
-
-export type Outcome = "cancelled" | "saved" | "dismissed" | "error";
+import type {
+  Outcome,
+  PublicOffer,
+  WidgetError,
+  WidgetErrorCode,
+  WidgetResult,
+} from "@windback/protocol";
 
 /** Whether a reason asks for free text on a follow-up step. */
 export type TextMode = "required" | "optional" | "none";
@@ -18,14 +22,11 @@ export interface ReasonOption {
   text: TextMode;
 }
 
-export interface FlowError {
-  /** Stable code: the API's `code`, or `NETWORK_ERROR` / `TIMEOUT` / `NOT_CONFIGURED`. */
-  code: string;
-  message: string;
-  status: number | null;
-}
-
-export function flowError(code: string, message: string, status: number | null = null): FlowError {
+export function flowError(
+  code: WidgetErrorCode,
+  message: string,
+  status: number | null = null,
+): WidgetError {
   return { code, message, status };
 }
 
@@ -50,7 +51,7 @@ export interface FlowState {
   validation: Validation;
   offer: PublicOffer | null;
   eventId: string | null;
-  error: FlowError | null;
+  error: WidgetError | null;
   /** The step whose API call failed, while on the error step (`accepting` can be retried). */
   failed: StepName | null;
   outcome: Outcome | null;
@@ -62,18 +63,18 @@ export type FlowEvent =
   | { type: "SUBMIT" }
   | { type: "BACK" }
   | { type: "SUBMIT_OK"; eventId: string; offer: PublicOffer | null }
-  | { type: "SUBMIT_FAILED"; error: FlowError }
+  | { type: "SUBMIT_FAILED"; error: WidgetError }
   | { type: "ACCEPT" }
   | { type: "ACCEPT_OK" }
-  | { type: "ACCEPT_FAILED"; error: FlowError }
+  | { type: "ACCEPT_FAILED"; error: WidgetError }
   | { type: "DECLINE" }
   | { type: "DECLINE_OK" }
-  | { type: "DECLINE_FAILED"; error: FlowError }
+  | { type: "DECLINE_FAILED"; error: WidgetError }
   | { type: "CONFIRM" }
   | { type: "CANCEL_ANYWAY" }
   | { type: "RETRY" }
   | { type: "DISMISS" }
-  | { type: "FAIL"; error: FlowError };
+  | { type: "FAIL"; error: WidgetError };
 
 /** Steps during which an API call is running: user actions that would start another are ignored. */
 export const IN_FLIGHT: ReadonlySet<StepName> = new Set(["submitting", "accepting", "declining"]);
@@ -101,7 +102,7 @@ function finish(state: FlowState, outcome: Outcome): FlowState {
   return { ...state, step: "done", outcome };
 }
 
-function fail(state: FlowState, error: FlowError): FlowState {
+function fail(state: FlowState, error: WidgetError): FlowState {
   return { ...state, step: "error", error, failed: state.step };
 }
 
@@ -182,20 +183,10 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
 }
 
 /** The result object of docs/design.md §3.2, as handed to the host page. */
-export interface FlowResult {
-  outcome: Outcome;
-  reason: string | null;
-  reasonLabel: string | null;
-  feedbackText: string | null;
-  selectedOffer: PublicOffer | null;
-  eventId: string | null;
-  error?: { code: string; message: string; status: number | null };
-}
-
-export function resultOf(state: FlowState): FlowResult {
+export function resultOf(state: FlowState): WidgetResult {
   const reason = reasonOf(state);
   const text = state.text.trim();
-  const result: FlowResult = {
+  const result: WidgetResult = {
     outcome: state.outcome ?? "dismissed",
     reason: reason?.value ?? null,
     reasonLabel: reason?.label ?? null,

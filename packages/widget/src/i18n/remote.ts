@@ -3,12 +3,12 @@
  * Any failure (offline, blocked, slow) falls back to English: a missing translation must
  * never keep the customer from cancelling.
  */
-import { ENGLISH, resolveLocale, type Strings } from "./index";
+import { ENGLISH, type Strings } from "./index";
 
 const cache = new Map<string, Promise<Strings>>();
 
-export function loadStrings(locale: string, assetBase: string, timeoutMs = 1500): Promise<Strings> {
-  const lang = resolveLocale(locale);
+/** `lang` is what `resolveLocale()` returned, so it is a supported language. */
+export function loadStrings(lang: string, assetBase: string, timeoutMs = 1500): Promise<Strings> {
   if (lang === "en") return Promise.resolve(ENGLISH);
   let pending = cache.get(lang);
   if (!pending) {

@@ -2,7 +2,7 @@
  * The dialog. Thin on purpose: it renders the machine's state and turns clicks and keys into
  * events; every decision lives in `core/flow.ts`.
  */
-import type { PublicOffer } from "@windback/protocol";
+import { type PublicOffer, REASON_TEXT_MAX_LENGTH } from "@windback/protocol";
 import type { ComponentChildren } from "preact";
 import { type FlowEvent, type FlowState, reasonOf } from "../core/flow";
 import { format, type Strings, type Template } from "../i18n/index";
@@ -176,7 +176,7 @@ function DetailsScreen({ state, dispatch, strings: t }: AppProps) {
         id="wb-text"
         class="wb-textarea"
         rows={4}
-        maxLength={1000}
+        maxLength={REASON_TEXT_MAX_LENGTH}
         value={state.text}
         required={required}
         aria-invalid={invalid ? "true" : undefined}

@@ -1,26 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import { ERROR_CODES } from "@windback/protocol";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/passwords.js";
+import {
+  ChangePasswordBody,
+  ErrorResponse,
+  LoginBody,
+  RegisterBody,
+  RegistrationStatus,
+  refTo,
+  SessionResponse,
+  UserResponse,
+} from "@windback/protocol/schemas";
+import { requireAcceptablePassword } from "../../auth/passwords.js";
+import { principalOf } from "../../auth/principal.js";
 import { toIso } from "../../lib/clock.js";
 import { normalizeEmail, requireEmail } from "../../lib/email.js";
-import {
-  AppError,
-  badRequest,
-  conflict,
-  UniqueViolationError,
-  unauthenticated,
-} from "../../lib/errors.js";
+import { AppError, badRequest, conflict, forbidden, unauthenticated } from "../../lib/errors.js";
 import { serializeUser } from "../../lib/serializers.js";
-import { principalOf } from "../../plugins/auth.js";
 import { createKeyedLimiter } from "../../plugins/rate-limits.js";
-import { authErrors, dataOf, ErrorResponse, User } from "../../schemas/common.js";
+import { UniqueViolationError } from "../../storage/errors.js";
 import { allowedOriginsRoutes } from "../projects/allowed-origins.js";
-
-const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
-const Session = dataOf(Type.Object({ user: User, token: Type.String() }));
+import { authErrors } from "../schemas.js";
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // One budget for register and login together, on top of the general per-IP limit.
@@ -35,24 +36,33 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     "/auth/register",
     {
       onRequest: authLimit,
+      config: { auth: "none" },
       schema: {
         tags: ["auth"],
+        operationId: "register",
         summary: "Create an account and its Default project",
-        body: Type.Object(
-          {
-            name: Type.String({ minLength: 1, maxLength: 200 }),
-            email: Type.String({ minLength: 3, maxLength: 254 }),
-            password: Password,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Session, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+        body: RegisterBody,
+        response: {
+          201: SessionResponse,
+          400: refTo(ErrorResponse),
+          403: refTo(ErrorResponse),
+          409: refTo(ErrorResponse),
+          429: refTo(ErrorResponse),
+          503: refTo(ErrorResponse),
+        },
       },
     },
     async (request, reply) => {
+      if (app.config.registration === "closed") {
+        throw forbidden(
+          "This server does not take new accounts (REGISTRATION=closed)",
+          ERROR_CODES.REGISTRATION_CLOSED,
+        );
+      }
       const name = request.body.name.trim();
       if (name === "") throw badRequest("body/name must not be blank");
       const email = requireEmail(request.body.email, "body/email");
+      requireAcceptablePassword(request.body.password, "body/password");
       const passwordHash = await app.passwords.hash(request.body.password);
       const now = toIso(app.clock.now());
       const userId = randomUUID();
@@ -78,17 +88,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     "/auth/login",
     {
       onRequest: authLimit,
+      config: { auth: "none" },
       schema: {
         tags: ["auth"],
+        operationId: "login",
         summary: "Exchange email and password for a 7-day session token",
-        body: Type.Object(
-          {
-            email: Type.String({ minLength: 1, maxLength: 254 }),
-            password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Session, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+        body: LoginBody,
+        response: {
+          200: SessionResponse,
+          400: refTo(ErrorResponse),
+          401: refTo(ErrorResponse),
+          429: refTo(ErrorResponse),
+          503: refTo(ErrorResponse),
+        },
       },
     },
     async (request) => {
@@ -106,13 +118,28 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    "/auth/me",
+    "/auth/registration",
     {
-      config: { auth: ["jwt", "secret"] },
+      config: { auth: "none" },
       schema: {
         tags: ["auth"],
+        operationId: "getRegistrationStatus",
+        summary: "Whether this server takes new accounts (REGISTRATION)",
+        response: { 200: RegistrationStatus, 429: refTo(ErrorResponse) },
+      },
+    },
+    async () => ({ data: { open: app.config.registration === "open" } }),
+  );
+
+  app.get(
+    "/auth/me",
+    {
+      config: { auth: ["account", "secret"] },
+      schema: {
+        tags: ["auth"],
+        operationId: "getMe",
         summary: "The account behind the token or secret key",
-        response: { 200: dataOf(User), ...authErrors },
+        response: { 200: UserResponse, ...authErrors },
       },
     },
     async (request) => {
@@ -129,18 +156,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/auth/change-password",
     {
-      config: { auth: ["jwt"] },
+      config: { auth: ["account"] },
       schema: {
         tags: ["auth"],
+        operationId: "changePassword",
         summary: "Change the password; every earlier session token stops working",
-        body: Type.Object(
-          {
-            current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
-            new_password: Password,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Session, ...authErrors },
+        body: ChangePasswordBody,
+        response: { 200: SessionResponse, ...authErrors },
       },
     },
     async (request) => {
@@ -148,6 +170,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (principal.kind !== "user")
         throw new AppError(403, ERROR_CODES.FORBIDDEN, "Sessions only");
       const { current_password, new_password } = request.body;
+      requireAcceptablePassword(new_password, "body/new_password");
       if (!(await app.passwords.verify(principal.user.passwordHash, current_password))) {
         throw badRequest("current_password is not correct", ERROR_CODES.INVALID_CREDENTIALS);
       }

@@ -1,37 +1,32 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import { ERROR_CODES } from "@windback/protocol";
-import type { FastifyRequest } from "fastify";
-import { customerFieldsOf, DEDUPE_WINDOW_MS } from "../../lib/churn-events.js";
-import { toIso } from "../../lib/clock.js";
-import { requireEmail } from "../../lib/email.js";
-import { AppError, badRequest, notFound } from "../../lib/errors.js";
-import { requireCancelReason, requireOfferType, serializePublicOffer } from "../../lib/offers.js";
-import { principalOf } from "../../plugins/auth.js";
-import type { TransitionResult } from "../../repositories/types.js";
 import {
-  CustomerEmail,
-  CustomerFields,
-  MrrCents,
-  OfferTypeInput,
-  PublicOffer,
-  ReasonInput,
-} from "../../schemas/cancel-flow.js";
-import { authErrors, ErrorResponse } from "../../schemas/common.js";
+  CancelFlowAcceptBody,
+  CancelFlowAcceptResponse,
+  CancelFlowDeclineBody,
+  CancelFlowDeclineResponse,
+  CancelFlowOffersQuery,
+  CancelFlowOffersResponse,
+  CancelFlowSubmitBody,
+  CancelFlowSubmitResponse,
+  ErrorResponse,
+  refTo,
+} from "@windback/protocol/schemas";
+import type { FastifyRequest } from "fastify";
+import { flowClientOf } from "../../auth/client.js";
+import { principalOf } from "../../auth/principal.js";
+import { AppError } from "../../lib/errors.js";
+import { requireCancelReason, serializePublicOffer } from "../../lib/offers.js";
+import type { FlowCaller } from "../../services/churn-events.js";
+import { authErrors } from "../schemas.js";
 
 const tags = ["cancel flow"];
 /** Public or secret key; the origin guard and the key's shared cancel-flow budget apply. */
-const config = { auth: ["public", "secret"] as const, cancelFlow: true as const };
-const errors = { ...authErrors, 415: ErrorResponse };
-
-const EventId = Type.String({ format: "uuid", description: "The event_id returned by submit" });
-const NullableOffer = Type.Union([PublicOffer, Type.Null()]);
-const SubmitResponse = Type.Object({
-  success: Type.Literal(true),
-  event_id: Type.String(),
-  offer: NullableOffer,
-});
+const config = {
+  auth: ["public", "secret"] as const,
+  browser: { budget: "cancel_flow" as const },
+};
+const errors = { ...authErrors, 415: refTo(ErrorResponse) };
 
 /** The project of the key that authenticated the request. */
 function keyProjectId(request: FastifyRequest): string {
@@ -40,56 +35,41 @@ function keyProjectId(request: FastifyRequest): string {
   return principal.projectId;
 }
 
-function unwrap(result: TransitionResult) {
-  if (result.ok) return result.event;
-  if (result.reason === "not_found") throw notFound("Churn event");
-  throw badRequest(
-    `The churn event is already ${result.event.status}; that step is no longer possible`,
-    ERROR_CODES.INVALID_TRANSITION,
-  );
+/** Who continues the flow: the client it belongs to (auth/client.ts). */
+function callerOf(request: FastifyRequest): FlowCaller {
+  const principal = principalOf(request);
+  const { identity } = flowClientOf(request, principal);
+  const secret = principal.kind === "key" && principal.keyType === "secret";
+  return {
+    client: identity,
+    vouch: secret ? { by: "secret_key" } : { by: "nobody" },
+    livemode: true,
+  };
 }
 
 /** What the widget calls (docs/design.md §2.6). The key decides the project; there is no slug. */
 export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const churnEvents = app.services.churnEvents;
+
   app.post(
     "/cancel-flow/submit",
     {
       config,
       schema: {
         tags,
-        summary:
-          "Record why a customer cancels and return the enabled offer for that reason; the same customer within 24 h gets 202 and the existing event",
-        body: Type.Object(
-          {
-            customer_email: CustomerEmail,
-            cancel_reason: ReasonInput,
-            mrr: Type.Optional(MrrCents),
-            mrr_cents: Type.Optional(MrrCents),
-            ...CustomerFields,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: SubmitResponse, 202: SubmitResponse, ...errors },
+        operationId: "submitCancellation",
+        summary: "Record why a customer cancels and get the offer for that reason",
+        description:
+          "Returns the enabled offer for the reason, or null. The same customer again within 24 h gets 202 with the existing event_id and the offer, and no duplicate event.",
+        body: CancelFlowSubmitBody,
+        response: { 200: CancelFlowSubmitResponse, 202: CancelFlowSubmitResponse, ...errors },
       },
     },
     async (request, reply) => {
-      const projectId = keyProjectId(request);
-      const body = request.body;
-      const fields = customerFieldsOf(
-        body,
-        requireCancelReason(body.cancel_reason, "body/cancel_reason"),
-      );
-      const now = app.clock.now();
-      const offer = await app.repos.offers.findEnabledByReason(projectId, fields.cancelReason);
-      const { event, deduplicated } = await app.repos.churnEvents.submit(
-        projectId,
-        {
-          id: randomUUID(),
-          ...fields,
-          offerType: offer?.offerType ?? null,
-        },
-        toIso(now),
-        toIso(now - DEDUPE_WINDOW_MS),
+      const { event, deduplicated, offer } = await churnEvents.submit(
+        keyProjectId(request),
+        request.body,
+        callerOf(request),
       );
       return reply.status(deduplicated ? 202 : 200).send({
         success: true,
@@ -105,9 +85,10 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags,
+        operationId: "getCancelFlowOffer",
         summary: "The enabled offer for a reason, or null; records nothing",
-        querystring: Type.Object({ reason: ReasonInput }),
-        response: { 200: Type.Object({ offer: NullableOffer }), ...errors },
+        querystring: CancelFlowOffersQuery,
+        response: { 200: CancelFlowOffersResponse, ...errors },
       },
     },
     async (request) => {
@@ -124,63 +105,19 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags,
-        summary:
-          "The customer took the offer: the event (event_id, else the customer's latest new event within 24 h, else a new one) becomes offer_accepted",
-        body: Type.Object(
-          {
-            customer_email: CustomerEmail,
-            cancel_reason: ReasonInput,
-            offer_type: OfferTypeInput,
-            event_id: Type.Optional(EventId),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            success: Type.Literal(true),
-            message: Type.String(),
-            event_id: Type.String(),
-          }),
-          ...errors,
-        },
+        operationId: "acceptOffer",
+        summary: "The customer took the offer: the churn event becomes offer_accepted",
+        description:
+          "The event is event_id, else the customer's latest event within 24 h, else a new one. Accepting again is a no-op (safe to retry).",
+        body: CancelFlowAcceptBody,
+        response: { 200: CancelFlowAcceptResponse, ...errors },
       },
     },
     async (request) => {
-      const projectId = keyProjectId(request);
-      const body = request.body;
-      const customerEmail = requireEmail(body.customer_email, "body/customer_email");
-      const cancelReason = requireCancelReason(body.cancel_reason, "body/cancel_reason");
-      const offerType = requireOfferType(body.offer_type, "body/offer_type");
-      const now = app.clock.now();
-      const event = unwrap(
-        await app.repos.churnEvents.acceptOffer(
-          projectId,
-          {
-            ...(body.event_id !== undefined && { eventId: body.event_id }),
-            customerEmail,
-            since: toIso(now - DEDUPE_WINDOW_MS),
-          },
-          offerType,
-          {
-            id: randomUUID(),
-            customerEmail,
-            customerName: null,
-            provider: "custom",
-            providerSubscriptionId: null,
-            planName: null,
-            mrrCents: 0,
-            currency: "usd",
-            tenureDays: null,
-            cancelReason,
-            cancelReasonText: null,
-            source: "cancel_flow",
-            status: "offer_accepted",
-            offerType,
-            offerShown: true,
-            offerAcceptedAt: toIso(now),
-          },
-          toIso(now),
-        ),
+      const event = await churnEvents.acceptOffer(
+        keyProjectId(request),
+        request.body,
+        callerOf(request),
       );
       return { success: true as const, message: "Offer accepted", event_id: event.id };
     },
@@ -192,20 +129,14 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config,
       schema: {
         tags,
+        operationId: "declineOffer",
         summary: "The customer saw the offer and went on to cancel (the event stays new)",
-        body: Type.Object({ event_id: EventId }, { additionalProperties: false }),
-        response: { 200: Type.Object({ success: Type.Literal(true) }), ...errors },
+        body: CancelFlowDeclineBody,
+        response: { 200: CancelFlowDeclineResponse, ...errors },
       },
     },
     async (request) => {
-      const projectId = keyProjectId(request);
-      unwrap(
-        await app.repos.churnEvents.decline(
-          projectId,
-          request.body.event_id,
-          toIso(app.clock.now()),
-        ),
-      );
+      await churnEvents.decline(keyProjectId(request), request.body.event_id, callerOf(request));
       return { success: true as const };
     },
   );

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { AllowedOrigins, AllowedOriginsBody, Slug } from "@windback/protocol/schemas";
 import { toIso } from "../../lib/clock.js";
 import { normalizeOrigins } from "../../lib/origins.js";
-import { AllowedOrigins, authErrors, Slug } from "../../schemas/common.js";
+import { authErrors, operationId } from "../schemas.js";
 import { resolveProject, slugParam } from "./resolve.js";
 
 export interface AllowedOriginsRoutesOptions {
@@ -21,9 +22,10 @@ export const allowedOriginsRoutes: FastifyPluginAsyncTypebox<AllowedOriginsRoute
   app.get(
     path,
     {
-      config: { auth: ["jwt", "secret"] },
+      config: { auth: ["account", "secret"] },
       schema: {
         tags,
+        operationId: operationId("getAllowedOrigins", scoped),
         summary: "Origins allowed to use the project's public key (empty: any origin)",
         ...(params && { params }),
         response: { 200: AllowedOrigins, ...authErrors },
@@ -38,15 +40,13 @@ export const allowedOriginsRoutes: FastifyPluginAsyncTypebox<AllowedOriginsRoute
   app.put(
     path,
     {
-      config: { auth: ["jwt", "secret"] },
+      config: { auth: ["account", "secret"] },
       schema: {
         tags,
+        operationId: operationId("setAllowedOrigins", scoped),
         summary: "Replace the allowed origins; each is normalised to scheme://host[:port]",
         ...(params && { params }),
-        body: Type.Object(
-          { allowed_origins: Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 100 }) },
-          { additionalProperties: false },
-        ),
+        body: AllowedOriginsBody,
         response: { 200: AllowedOrigins, ...authErrors },
       },
     },

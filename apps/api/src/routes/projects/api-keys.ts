@@ -1,20 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import {
+  ApiKey,
+  CreatedApiKey,
+  dataOf,
+  KeyTypeBody,
+  listOf,
+  PageQuery,
+  refTo,
+  Slug,
+  Uuid,
+} from "@windback/protocol/schemas";
 import { generateApiKey } from "../../auth/api-keys.js";
 import { toIso } from "../../lib/clock.js";
 import { notFound } from "../../lib/errors.js";
 import { serializeApiKey } from "../../lib/serializers.js";
-import { ApiKey, authErrors, dataOf, listOf, Pagination, Slug } from "../../schemas/common.js";
+import { authErrors, operationId } from "../schemas.js";
 import { resolveProject, slugParam } from "./resolve.js";
 
 /** An old key keeps working this long after a rotation, so deployments can roll over. */
 export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
 
-const KeyTypeBody = Type.Object(
-  { key_type: Type.Union([Type.Literal("public"), Type.Literal("secret")]) },
-  { additionalProperties: false },
-);
-const CreatedKey = dataOf(Type.Composite([ApiKey, Type.Object({ key: Type.String() })]));
+const CreatedKey = dataOf(refTo(CreatedApiKey));
 
 export interface ApiKeysRoutesOptions {
   /** `/projects/:slug/api-keys` or the unscoped alias `/api-keys`. */
@@ -29,7 +36,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
 ) => {
   const params = scoped ? Type.Object({ slug: Slug }) : undefined;
   const tags = ["api keys"];
-  const config = { auth: ["jwt"] as const };
+  const config = { auth: ["account"] as const };
 
   app.get(
     path,
@@ -37,10 +44,11 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
       config,
       schema: {
         tags,
+        operationId: operationId("listApiKeys", scoped),
         summary: "The project's keys, newest first, masked (the raw key is only shown at creation)",
         ...(params && { params }),
-        querystring: Type.Partial(Pagination),
-        response: { 200: listOf(ApiKey), ...authErrors },
+        querystring: PageQuery,
+        response: { 200: listOf(refTo(ApiKey)), ...authErrors },
       },
     },
     async (request) => {
@@ -57,6 +65,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
       config,
       schema: {
         tags,
+        operationId: operationId("createApiKey", scoped),
         summary: "Create a key; the response is the only time the raw key is shown",
         ...(params && { params }),
         body: KeyTypeBody,
@@ -77,6 +86,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
       config,
       schema: {
         tags,
+        operationId: operationId("rotateApiKeys", scoped),
         summary: "Create a new key; the previous keys of that type stop working in 24 hours",
         ...(params && { params }),
         body: KeyTypeBody,
@@ -103,11 +113,10 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
       config,
       schema: {
         tags,
+        operationId: operationId("revokeApiKey", scoped),
         summary: "Revoke a key now",
-        params: scoped
-          ? Type.Object({ slug: Slug, id: Type.String({ format: "uuid" }) })
-          : Type.Object({ id: Type.String({ format: "uuid" }) }),
-        response: { 200: dataOf(ApiKey), ...authErrors },
+        params: scoped ? Type.Object({ slug: Slug, id: Uuid }) : Type.Object({ id: Uuid }),
+        response: { 200: dataOf(refTo(ApiKey)), ...authErrors },
       },
     },
     async (request) => {

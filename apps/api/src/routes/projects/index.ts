@@ -1,13 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import {
+  CreatedProject,
+  CreateProjectBody,
+  dataOf,
+  listOf,
+  PageQuery,
+  Project,
+  refTo,
+  Slug,
+  UpdateProjectBody,
+} from "@windback/protocol/schemas";
 import { generateApiKey } from "../../auth/api-keys.js";
+import { principalOf } from "../../auth/principal.js";
 import { toIso } from "../../lib/clock.js";
 import { requireEmail } from "../../lib/email.js";
 import { badRequest, notFound } from "../../lib/errors.js";
 import { serializeProject } from "../../lib/serializers.js";
-import { principalOf } from "../../plugins/auth.js";
-import { authErrors, dataOf, listOf, Pagination, Project, Slug } from "../../schemas/common.js";
+import { authErrors } from "../schemas.js";
 import { allowedOriginsRoutes } from "./allowed-origins.js";
 import { apiKeysRoutes } from "./api-keys.js";
 import { resolveProject } from "./resolve.js";
@@ -25,8 +36,6 @@ export function slugify(name: string): string {
   return slug === "" ? "project" : slug;
 }
 
-const ProjectName = Type.String({ minLength: 1, maxLength: 200 });
-const SupportEmail = Type.Union([Type.String({ maxLength: 320 }), Type.Null()]);
 const SlugParams = Type.Object({ slug: Slug });
 const tags = ["projects"];
 
@@ -40,24 +49,13 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/projects",
     {
-      config: { auth: ["jwt"] },
+      config: { auth: ["account"] },
       schema: {
         tags,
+        operationId: "createProject",
         summary: "Create a project with a public and a secret key (shown once)",
-        body: Type.Object(
-          { name: ProjectName, support_email: Type.Optional(SupportEmail) },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: dataOf(
-            Type.Object({
-              project: Project,
-              raw_public_key: Type.String(),
-              raw_secret_key: Type.String(),
-            }),
-          ),
-          ...authErrors,
-        },
+        body: CreateProjectBody,
+        response: { 201: dataOf(CreatedProject), ...authErrors },
       },
     },
     async (request, reply) => {
@@ -91,12 +89,13 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/projects",
     {
-      config: { auth: ["jwt"] },
+      config: { auth: ["account"] },
       schema: {
         tags,
+        operationId: "listProjects",
         summary: "The account's projects, oldest first",
-        querystring: Type.Partial(Pagination),
-        response: { 200: listOf(Project), ...authErrors },
+        querystring: PageQuery,
+        response: { 200: listOf(refTo(Project)), ...authErrors },
       },
     },
     async (request) => {
@@ -112,12 +111,13 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/projects/:slug",
     {
-      config: { auth: ["jwt", "secret"] },
+      config: { auth: ["account", "secret"] },
       schema: {
         tags,
+        operationId: "getProject",
         summary: "One project (a secret key reaches only its own)",
         params: SlugParams,
-        response: { 200: dataOf(Project), ...authErrors },
+        response: { 200: dataOf(refTo(Project)), ...authErrors },
       },
     },
     async (request) => ({
@@ -125,49 +125,49 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   );
 
-  app.put(
-    "/projects/:slug",
-    {
-      config: { auth: ["jwt", "secret"] },
+  // PATCH (docs/design.md §2.4) and the older PUT both change only the fields given.
+  for (const method of ["PATCH", "PUT"] as const) {
+    app.route({
+      method,
+      url: "/projects/:slug",
+      config: { auth: ["account", "secret"] },
       schema: {
         tags,
-        summary: "Rename a project or change its support email (the slug stays stable)",
+        operationId: method === "PATCH" ? "patchProject" : "updateProject",
+        summary: "Change a project's name, support email or settings (the slug stays stable)",
         params: SlugParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(ProjectName),
-            support_email: Type.Optional(SupportEmail),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
-        response: { 200: dataOf(Project), ...authErrors },
+        body: UpdateProjectBody,
+        response: { 200: dataOf(refTo(Project)), ...authErrors },
       },
-    },
-    async (request) => {
-      const project = await resolveProject(app, request, request.params.slug);
-      const { name, support_email } = request.body;
-      const updated = await app.repos.projects.update(
-        project.id,
-        {
-          ...(name !== undefined && { name: cleanName(name) }),
-          ...(support_email !== undefined && {
-            supportEmail:
-              support_email === null ? null : requireEmail(support_email, "body/support_email"),
-          }),
-        },
-        toIso(app.clock.now()),
-      );
-      if (!updated) throw notFound("Project");
-      return { data: serializeProject(updated) };
-    },
-  );
+      handler: async (request) => {
+        const project = await resolveProject(app, request, request.params.slug);
+        const { name, support_email, max_claimed_mrr } = request.body;
+        const updated = await app.repos.projects.update(
+          project.id,
+          {
+            ...(name !== undefined && { name: cleanName(name) }),
+            ...(support_email !== undefined && {
+              supportEmail:
+                support_email === null ? null : requireEmail(support_email, "body/support_email"),
+            }),
+            ...(max_claimed_mrr !== undefined && { maxClaimedMrrCents: max_claimed_mrr }),
+          },
+          toIso(app.clock.now()),
+        );
+        if (!updated) throw notFound("Project");
+        return { data: serializeProject(updated) };
+      },
+    });
+  }
 
   app.delete(
     "/projects/:slug",
     {
-      config: { auth: ["jwt", "secret"] },
+      // A leaked secret key must not be able to destroy the project it belongs to.
+      config: { auth: ["account"] },
       schema: {
         tags,
+        operationId: "deleteProject",
         summary: "Delete a project with its keys, offers and events",
         params: SlugParams,
         response: { 204: Type.Null(), ...authErrors },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { principalOf } from "../../auth/principal.js";
 import { notFound } from "../../lib/errors.js";
-import { principalOf } from "../../plugins/auth.js";
-import type { ProjectRecord } from "../../repositories/types.js";
+import type { ProjectRecord } from "../../storage/types.js";
 
 /**
  * The project a request acts on: the named one (`/projects/:slug/…`) or, on the unscoped aliases,

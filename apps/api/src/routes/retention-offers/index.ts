@@ -1,12 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import {
+  dataOf,
+  listOf,
+  OfferBody,
+  PageQuery,
+  ReasonInput,
+  RetentionOffer,
+  refTo,
+  Slug,
+} from "@windback/protocol/schemas";
 import { toIso } from "../../lib/clock.js";
 import { notFound } from "../../lib/errors.js";
 import { parseOffer, requireCancelReason, serializeOffer } from "../../lib/offers.js";
-import { OfferBody, ReasonInput, RetentionOffer } from "../../schemas/cancel-flow.js";
-import { authErrors, dataOf, listOf, Pagination, Slug } from "../../schemas/common.js";
 import { resolveProject, slugParam } from "../projects/resolve.js";
+import { authErrors, operationId } from "../schemas.js";
 
 export interface RetentionOffersRoutesOptions {
   /** `/projects/:slug/retention-offers` or the unscoped alias `/retention-offers`. */
@@ -19,7 +28,7 @@ export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
   RetentionOffersRoutesOptions
 > = async (app, { path, scoped }) => {
   const tags = ["retention offers"];
-  const config = { auth: ["jwt", "secret"] as const };
+  const config = { auth: ["account", "secret"] as const };
   const params = scoped ? Type.Object({ slug: Slug }) : undefined;
   const reasonParams = scoped
     ? Type.Object({ slug: Slug, reason: ReasonInput })
@@ -31,10 +40,11 @@ export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
       config,
       schema: {
         tags,
+        operationId: operationId("listRetentionOffers", scoped),
         summary: "The project's retention offers, one per cancel reason at most",
         ...(params && { params }),
-        querystring: Type.Partial(Pagination),
-        response: { 200: listOf(RetentionOffer), ...authErrors },
+        querystring: PageQuery,
+        response: { 200: listOf(refTo(RetentionOffer)), ...authErrors },
       },
     },
     async (request) => {
@@ -57,16 +67,20 @@ export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
       config,
       schema: {
         tags,
-        summary:
-          "Create (201) or replace (200) the offer for a reason; the fields of its offer_type are required",
+        operationId: operationId("putRetentionOffer", scoped),
+        summary: "Create (201) or replace (200) the offer for a reason",
         description:
-          "discount: discount_percent 1–100, discount_duration_months 1–24; pause: pause_days 7–90; " +
+          "The fields of its offer_type are required. discount: discount_percent 1–100, discount_duration_months 1–24; pause: pause_days 7–90; " +
           "extension: extension_days 1–365; downgrade: downgrade_plan; feature_unlock: feature_name, " +
           "feature_unlock_days 1–365; custom: none. cta_text and is_active are accepted as aliases " +
           "of cta_button_text and enabled.",
         params: reasonParams,
         body: OfferBody,
-        response: { 200: dataOf(RetentionOffer), 201: dataOf(RetentionOffer), ...authErrors },
+        response: {
+          200: dataOf(refTo(RetentionOffer)),
+          201: dataOf(refTo(RetentionOffer)),
+          ...authErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -89,6 +103,7 @@ export const retentionOffersRoutes: FastifyPluginAsyncTypebox<
       config,
       schema: {
         tags,
+        operationId: operationId("deleteRetentionOffer", scoped),
         summary: "Delete the offer for a reason",
         params: reasonParams,
         response: { 204: Type.Null(), ...authErrors },

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import type { CancelReason, ChurnStats } from "@windback/protocol";
-import { Stats } from "../../schemas/cancel-flow.js";
-import { authErrors, dataOf, Slug } from "../../schemas/common.js";
+import type { CancelReason, ChurnStats as ChurnStatsData } from "@windback/protocol";
+import { ChurnStats, dataOf, refTo, Slug } from "@windback/protocol/schemas";
 import { resolveProject, slugParam } from "../projects/resolve.js";
+import { authErrors, operationId } from "../schemas.js";
 
 export interface StatsRoutesOptions {
   /** `/projects/:slug/stats` or the unscoped alias `/stats`. */
@@ -28,7 +28,7 @@ const DEFINITIONS =
   "saved_mrr: mrr of cancel-flow events with an accepted offer that are now offer_accepted or recovered. " +
   "by_reason: per cancel reason, most submissions first. Rates are rounded to 4 decimals, 0 when the divisor is 0.";
 
-/** Project statistics, computed by two aggregate queries (docs/design.md §2.7). */
+/** Project statistics from the counters kept with every change (docs/design.md §2.7). */
 export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (
   app,
   { path, scoped },
@@ -37,19 +37,20 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
   app.get(
     path,
     {
-      config: { auth: ["jwt", "secret"] },
+      config: { auth: ["account", "secret"] },
       schema: {
         tags: ["stats"],
+        operationId: operationId("getStats", scoped),
         summary: "Churn and cancel-flow statistics for the project",
         description: DEFINITIONS,
         ...(params && { params }),
-        response: { 200: dataOf(Stats), ...authErrors },
+        response: { 200: dataOf(refTo(ChurnStats)), ...authErrors },
       },
     },
     async (request) => {
       const project = await resolveProject(app, request, slugParam(request));
       const s = await app.repos.churnEvents.stats(project.id);
-      const data: ChurnStats = {
+      const data: ChurnStatsData = {
         total_events: s.totalEvents,
         new_events: s.newEvents,
         offer_accepted_events: s.offerAcceptedEvents,
@@ -58,6 +59,11 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
         total_mrr_at_risk: s.totalMrrAtRisk,
         recovered_mrr: s.recoveredMrr,
         recovery_rate: rate(s.recoveredEvents + s.offerAcceptedEvents, s.totalEvents),
+        claimed_mrr: {
+          total_mrr_at_risk: s.claimedMrrAtRisk,
+          recovered_mrr: s.claimedRecoveredMrr,
+          saved_mrr: s.claimedSavedMrr,
+        },
         cancel_flow: {
           submissions: s.submissions,
           offers_shown: s.offersShown,

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { TRACK_BATCH_MAX } from "@windback/protocol";
+import { ErrorResponse, refTo, TrackResponse } from "@windback/protocol/schemas";
+import { principalOf } from "../../auth/principal.js";
 import { toIso } from "../../lib/clock.js";
 import { normalizeEmail } from "../../lib/email.js";
 import { badRequest } from "../../lib/errors.js";
-import { principalOf } from "../../plugins/auth.js";
-import type { NewTrackEvent } from "../../repositories/types.js";
-import { authErrors, ErrorResponse } from "../../schemas/common.js";
-
-/** The most events one request may carry; the rest of a longer batch is rejected. */
-export const TRACK_BATCH_MAX = 100;
+import type { NewTrackEvent } from "../../storage/types.js";
+import { authErrors } from "../schemas.js";
 /** Limits on `properties`, so one event cannot be a storage or CPU problem. */
 export const TRACK_PROPERTIES_MAX_BYTES = 8 * 1024;
 export const TRACK_PROPERTIES_MAX_DEPTH = 32;
@@ -99,10 +98,11 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/track",
     {
-      // Origin-guarded like the cancel flow, but outside its per-key budget (per-IP limit only).
-      config: { auth: ["public", "secret"], cancelFlow: { keyLimit: false } },
+      // Origin-guarded like the cancel flow, with a budget of its own per key and client.
+      config: { auth: ["public", "secret"], browser: { budget: "track" } },
       schema: {
         tags: ["cancel flow"],
+        operationId: "track",
         summary: `Record one event, or {events:[…]} with at most ${TRACK_BATCH_MAX}; always 200 once authenticated`,
         description:
           "Invalid events are skipped, not stored; X-Windback-Track-Accepted/-Rejected count them and X-Windback-Track-Error names the first problem.",
@@ -119,9 +119,9 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ],
         }),
         response: {
-          200: Type.Object({ status: Type.Literal("ok") }),
+          200: TrackResponse,
           ...authErrors,
-          415: ErrorResponse,
+          415: refTo(ErrorResponse),
         },
       },
     },
@@ -143,11 +143,24 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (parsed.ok) accepted.push(parsed.event);
         else errors.push(batch.length > 1 ? `events[${index}]: ${parsed.error}` : parsed.error);
       });
+      let stored = 0;
       if (accepted.length > 0) {
-        await app.repos.trackEvents.insertMany(principal.projectId, principal.keyId, accepted, now);
+        const result = await app.repos.trackEvents.insertMany(
+          principal.projectId,
+          principal.keyId,
+          accepted,
+          now,
+          app.config.trackQuotaBytes,
+        );
+        stored = result.stored;
+        if (result.overQuota) {
+          errors.unshift(
+            "the project's storage quota for tracked events is full; nothing was stored",
+          );
+        }
       }
-      reply.header("x-windback-track-accepted", accepted.length);
-      reply.header("x-windback-track-rejected", errors.length);
+      reply.header("x-windback-track-accepted", stored);
+      reply.header("x-windback-track-rejected", batch.length - stored);
       if (errors[0]) reply.header("x-windback-track-error", errors[0]);
       return { status: "ok" as const };
     },

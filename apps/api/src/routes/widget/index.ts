@@ -1,16 +1,18 @@
 /**
  * Serves the widget: the script-tag bundle (`/widget.js` and its content-hashed immutable twin),
- * the iframe page (`/embed`) with its own bundle, and the translations the script-tag bundle
- * fetches on demand. No auth: these are public assets, outside `/api/v1`.
+ * the iframe page (`/embed`) with its own bundle, the iframe's host-page half (`/frame-host.js`,
+ * docs/design.md §3.3) and the translations the script-tag bundle fetches on demand. No auth:
+ * these are public assets, outside `/api/v1`.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from "node:zlib";
+import { CUSTOMER_FIELDS } from "@windback/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export interface WidgetRoutesOptions {
-  /** Absolute path of packages/widget/dist (contains manifest.json, widget.js, embed.js). */
+  /** Absolute path of packages/widget/dist (manifest.json, widget.js, embed.js, frame-host.js). */
   distDir: string;
   /** Allowed origins for the project of this public key; null when the key is unknown/revoked/not a pub_ key. Empty array = any origin. */
   allowedOriginsForPublicKey(rawKey: string): Promise<string[] | null>;
@@ -35,9 +37,12 @@ interface Asset extends Encoded {
   gzip: Encoded;
 }
 
+/** The bundles, by their name in manifest.json and in their URLs (`/<name>.js`). */
+const BUNDLES = ["widget", "embed", "frame-host"] as const;
+type BundleName = (typeof BUNDLES)[number];
+
 interface Assets {
-  widget: Asset;
-  embed: Asset;
+  bundles: Record<BundleName, Asset>;
   locales: Map<string, Asset>;
 }
 
@@ -89,9 +94,9 @@ function loadAssets(distDir: string): Assets {
     string,
     ManifestEntry | undefined
   >;
-  const load = (name: "widget" | "embed"): Asset => {
+  const load = (name: BundleName): Asset => {
     const entry = manifest[name];
-    const hash = entry?.hashedFile.match(/^[a-z]+\.([0-9a-f]{8})\.js$/)?.[1];
+    const hash = entry?.hashedFile.match(/^[a-z-]+\.([0-9a-f]{8})\.js$/)?.[1];
     if (!entry || !hash) throw new Error(`manifest.json has no valid "${name}" entry`);
     return asset(readFileSync(join(distDir, entry.file)), hash);
   };
@@ -103,7 +108,8 @@ function loadAssets(distDir: string): Assets {
       if (lang) locales.set(lang, asset(readFileSync(join(localeDir, file)), ""));
     }
   }
-  return { widget: load("widget"), embed: load("embed"), locales };
+  const bundles = Object.fromEntries(BUNDLES.map((name) => [name, load(name)]));
+  return { bundles: bundles as Record<BundleName, Asset>, locales };
 }
 
 /** Weak comparison, as RFC 9110 asks for If-None-Match. */
@@ -179,22 +185,23 @@ export function embedPage(options: { lang: string; keyStatus: string; embedHash:
 
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
+/**
+ * The `/embed` query. Customer fields go by their CUSTOMER_FIELDS query names, with a generous
+ * cap: the page checks each value against its field and drops one that does not fit, so only
+ * absurd sizes are refused here (a 400 is a page the customer cannot use). `token` is a customer
+ * token (docs/design.md §11), redacted from logs with the rest of the query's secrets.
+ */
 const embedQuerySchema = {
   type: "object",
   properties: {
     key: text(256),
-    email: text(320),
-    name: text(200),
     theme: text(16),
     locale: text(35),
-    plan: text(200),
-    mrr: text(32),
-    currency: text(8),
-    provider: text(64),
-    subscription_id: text(200),
     parent_origin: text(300),
+    token: text(4096),
+    ...Object.fromEntries(CUSTOMER_FIELDS.map((field) => [field.query, text(320)])),
   },
-} as const;
+};
 
 export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptions) {
   let assets: Assets | null = null;
@@ -216,13 +223,14 @@ export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptio
       code: "SERVICE_UNAVAILABLE",
     });
 
-  // Static files are cheap and shared by every customer behind one NAT: no per-IP budget.
-  const assetConfig = { config: { rateLimit: false as const } };
+  // Static files are cheap and shared by every customer behind one NAT: no per-IP budget. They
+  // have no tags, so the OpenAPI document (JSON operations only) leaves them out.
+  const assetConfig = { config: { auth: "none" as const, rateLimit: false as const } };
 
-  for (const name of ["widget", "embed"] as const) {
+  for (const name of BUNDLES) {
     app.get(`/${name}.js`, assetConfig, async (request, reply) => {
       if (!assets) return unavailable(reply);
-      return send(request, reply, assets[name], JS, SHORT_CACHE);
+      return send(request, reply, assets.bundles[name], JS, SHORT_CACHE);
     });
 
     app.get<{ Params: { hash: string } }>(
@@ -240,8 +248,8 @@ export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptio
       async (request, reply) => {
         if (!assets) return unavailable(reply);
         // Only the current build is kept: an old pin gets 404, never different bytes.
-        if (request.params.hash !== assets[name].hash) return notFound(reply);
-        return send(request, reply, assets[name], JS, IMMUTABLE);
+        if (request.params.hash !== assets.bundles[name].hash) return notFound(reply);
+        return send(request, reply, assets.bundles[name], JS, IMMUTABLE);
       },
     );
   }
@@ -269,7 +277,7 @@ export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptio
 
   app.get<{ Querystring: Record<string, string | undefined> }>(
     "/embed",
-    { schema: { querystring: embedQuerySchema } },
+    { config: { auth: "none" }, schema: { querystring: embedQuerySchema } },
     async (request, reply) => {
       if (!assets) return unavailable(reply);
       const key = request.query.key ?? "";
@@ -307,7 +315,7 @@ export async function widgetRoutes(app: FastifyInstance, opts: WidgetRoutesOptio
           embedPage({
             lang: request.query.locale ?? "en",
             keyStatus,
-            embedHash: assets.embed.hash,
+            embedHash: assets.bundles.embed.hash,
           }),
         );
     },

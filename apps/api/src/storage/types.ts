@@ -1,0 +1,421 @@
+/**
+ * The storage seam: what the services and routes may ask of a store, and the guarantees they rely
+ * on. Nothing above this file knows SQL or a driver's error codes; every implementation (SQLite in
+ * ./sqlite) throws only the errors of ./errors.ts and passes the contract suite in
+ * apps/api/test/storage/.
+ */
+
+import type {
+  CancelReason,
+  ChurnSource,
+  ChurnStatus,
+  KeyType,
+  OfferType,
+  PublicOffer,
+} from "@windback/protocol";
+
+/** A store the app is built from, chosen by configuration (storage/index.ts). */
+export interface Storage {
+  readonly kind: "sqlite";
+  readonly repos: Repositories;
+  /** Resolves when the store answers; rejects with StorageUnavailableError when it cannot. */
+  health(): Promise<void>;
+  /** Closes connections; pending writes finish first. */
+  close(): Promise<void>;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  email: string;
+  passwordHash: string;
+  tokenVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProjectRecord {
+  id: string;
+  userId: string;
+  name: string;
+  slug: string;
+  supportEmail: string | null;
+  allowedOrigins: string[];
+  /** The largest MRR (cents) a browser may claim for a customer; larger claims are refused. */
+  maxClaimedMrrCents: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  projectId: string;
+  keyType: KeyType;
+  keyHint: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A key about to be stored: only its hash and hint, never the raw value. */
+export interface NewApiKey {
+  id: string;
+  keyType: KeyType;
+  keyHash: string;
+  keyHint: string;
+}
+
+export interface NewProject {
+  id: string;
+  userId: string;
+  name: string;
+  /** Wanted slug; a numeric suffix is added when the account already uses it. */
+  slug: string;
+  supportEmail: string | null;
+}
+
+/** A valid key with what authentication needs to know about its owner. */
+export interface AuthenticatedKey {
+  key: ApiKeyRecord;
+  userId: string;
+  keyHash: string;
+}
+
+export interface UsersRepository {
+  /**
+   * Creates the account and its first project in one transaction. Throws UniqueViolationError on
+   * a taken email: of concurrent registrations with one email, exactly one succeeds.
+   */
+  createWithProject(
+    user: { id: string; name: string; email: string; passwordHash: string },
+    project: NewProject,
+    now: string,
+  ): Promise<{ user: UserRecord; project: ProjectRecord }>;
+  findById(id: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  /** Stores the new hash and bumps token_version so earlier JWTs stop working. */
+  changePassword(id: string, passwordHash: string, now: string): Promise<UserRecord>;
+}
+
+export interface ProjectsRepository {
+  /**
+   * Creates the project and its keys in one transaction, under the first slug of the account
+   * that is free ("acme", "acme-2", …): concurrent creations with one name get distinct slugs.
+   */
+  create(project: NewProject, keys: NewApiKey[], now: string): Promise<ProjectRecord>;
+  listByUser(
+    userId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: ProjectRecord[]; total: number }>;
+  findById(id: string): Promise<ProjectRecord | null>;
+  findBySlug(userId: string, slug: string): Promise<ProjectRecord | null>;
+  /** The account's oldest project: the target of the unscoped aliases. */
+  findDefault(userId: string): Promise<ProjectRecord | null>;
+  update(
+    id: string,
+    changes: { name?: string; supportEmail?: string | null; maxClaimedMrrCents?: number },
+    now: string,
+  ): Promise<ProjectRecord | null>;
+  delete(id: string): Promise<boolean>;
+  setAllowedOrigins(id: string, origins: string[], now: string): Promise<string[]>;
+  getAllowedOrigins(id: string): Promise<string[]>;
+}
+
+export interface ApiKeysRepository {
+  create(projectId: string, key: NewApiKey, now: string): Promise<ApiKeyRecord>;
+  /** Inserts the new key and makes the project's other live keys of that type expire at `oldKeysExpireAt`. */
+  rotate(
+    projectId: string,
+    key: NewApiKey,
+    now: string,
+    oldKeysExpireAt: string,
+  ): Promise<ApiKeyRecord>;
+  /** Newest first. */
+  listByProject(
+    projectId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: ApiKeyRecord[]; total: number }>;
+  /** The key with this hash if it is neither revoked nor expired at `now`. */
+  findUsableByHash(keyHash: string, now: string): Promise<AuthenticatedKey | null>;
+  revoke(projectId: string, id: string, now: string): Promise<ApiKeyRecord | null>;
+  /** Records use; skips the write unless last_used_at is older than `staleBefore`, keeping the hot path cheap. */
+  touch(id: string, now: string, staleBefore: string): Promise<void>;
+}
+
+export interface Repositories {
+  users: UsersRepository;
+  projects: ProjectsRepository;
+  apiKeys: ApiKeysRepository;
+  offers: OffersRepository;
+  churnEvents: ChurnEventsRepository;
+  trackEvents: TrackEventsRepository;
+}
+
+/** The type-specific fields of an offer; only those of its `offerType` are set. */
+export interface OfferFields {
+  discountPercent: number | null;
+  discountDurationMonths: number | null;
+  pauseDays: number | null;
+  extensionDays: number | null;
+  downgradePlan: string | null;
+  featureName: string | null;
+  featureUnlockDays: number | null;
+}
+
+export interface OfferInput extends OfferFields {
+  cancelReason: CancelReason;
+  offerType: OfferType;
+  title: string;
+  description: string;
+  ctaButtonText: string;
+  ctaUrl: string | null;
+  enabled: boolean;
+}
+
+export interface OfferRecord extends OfferInput {
+  id: string;
+  projectId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OffersRepository {
+  listByProject(projectId: string): Promise<OfferRecord[]>;
+  /** The offer for a reason, enabled or not. */
+  findByReason(projectId: string, reason: CancelReason): Promise<OfferRecord | null>;
+  /** The enabled offer for a reason: what the cancel flow serves. */
+  findEnabledByReason(projectId: string, reason: CancelReason): Promise<OfferRecord | null>;
+  /** Creates or replaces the project's one offer for `input.cancelReason`. */
+  upsert(
+    projectId: string,
+    id: string,
+    input: OfferInput,
+    now: string,
+  ): Promise<{ offer: OfferRecord; created: boolean }>;
+  delete(projectId: string, reason: CancelReason): Promise<boolean>;
+}
+
+export interface NewChurnEvent {
+  id: string;
+  customerEmail: string;
+  customerName: string | null;
+  provider: string;
+  providerSubscriptionId: string | null;
+  planName: string | null;
+  mrrCents: number;
+  currency: string;
+  tenureDays: number | null;
+  cancelReason: CancelReason | null;
+  cancelReasonText: string | null;
+  source: ChurnSource;
+  status: ChurnStatus;
+  offerType: OfferType | null;
+  offerShown: boolean;
+  offerAcceptedAt: string | null;
+  /**
+   * A keyed hash of the client that started a cancel flow (the verified customer, or the
+   * browser's address); null for events recorded by a server or a billing provider. Only that
+   * client may continue the flow.
+   */
+  clientKey: string | null;
+  /** False when the MRR is only a browser's claim. */
+  mrrVerified: boolean;
+  /** The offer as served for the reason: what an acceptance means. */
+  offerTerms: PublicOffer | null;
+  /** False for data written with a test key. */
+  livemode: boolean;
+}
+
+export interface ChurnEventRecord extends NewChurnEvent {
+  projectId: string;
+  offerDeclined: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a cancel-flow submission carries; `offerTerms` is the offer being shown, if any. */
+export type CancelFlowSubmission = Omit<
+  NewChurnEvent,
+  "source" | "status" | "offerShown" | "offerAcceptedAt" | "offerType"
+>;
+
+/**
+ * Whose cancel-flow events a caller may see and continue: a browser only those its own client
+ * started (an email from a browser is only a claim); a verified customer (customer token) any of
+ * theirs; the merchant's server (secret key) any of the project's.
+ */
+export type FlowOwner =
+  | { kind: "client"; clientKey: string }
+  | { kind: "customer"; email: string }
+  | { kind: "project" };
+
+/** The event an accept-offer acts on: `eventId`, else the customer's latest one the owner sees. */
+export interface AcceptTarget {
+  eventId?: string;
+  customerEmail: string;
+  owner: FlowOwner;
+  since: string;
+}
+
+export interface ChurnStatsRow {
+  totalEvents: number;
+  newEvents: number;
+  offerAcceptedEvents: number;
+  recoveredEvents: number;
+  lostEvents: number;
+  totalMrrAtRisk: number;
+  recoveredMrr: number;
+  submissions: number;
+  offersShown: number;
+  offersAccepted: number;
+  offersDeclined: number;
+  savedMrr: number;
+  /** The parts of the three money figures above that are only browsers' claims. */
+  claimedMrrAtRisk: number;
+  claimedRecoveredMrr: number;
+  claimedSavedMrr: number;
+  byReason: { reason: string; submissions: number; offersAccepted: number }[];
+}
+
+/** Every change to a churn event publishes one of these, in the same transaction as the change. */
+export const DOMAIN_EVENT_TYPES = [
+  "cancel_flow.submitted",
+  "cancel_flow.offer_accepted",
+  "cancel_flow.offer_declined",
+  "churn_event.created",
+  "churn_event.recovered",
+  "churn_event.lost",
+] as const;
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
+
+export interface DomainEvent {
+  id: string;
+  type: DomainEventType;
+  projectId: string;
+  /** The churn event that changed. */
+  churnEventId: string;
+  /** JSON text: the churn event as the API returned it right after the change. */
+  payload: string;
+  occurredAt: string;
+}
+
+/**
+ * Builds the domain event of a change from the changed churn event. A repository calls it inside
+ * the transaction of the change, once per real change (never for a de-duplicated submit or a
+ * repeated accept), and stores what it returns in that transaction: both commit or neither does.
+ */
+export type Publish = (event: ChurnEventRecord) => DomainEvent;
+
+export type TransitionResult =
+  | { ok: true; event: ChurnEventRecord; published: DomainEvent | null }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "invalid_transition"; event: ChurnEventRecord }
+  /** The offer type asked for is not the offer served for the event's reason (or none is). */
+  | { ok: false; reason: "offer_mismatch"; event: ChurnEventRecord | null };
+
+/**
+ * Churn events. Each write is one transaction and publishes its domain event (see Publish) in it.
+ * Writes to one project's events are serialised, which is what makes submit's de-duplication and
+ * accept-offer's idempotency hold under concurrent requests.
+ */
+export interface ChurnEventsRepository {
+  create(
+    projectId: string,
+    event: NewChurnEvent,
+    now: string,
+    publish: Publish,
+  ): Promise<{ event: ChurnEventRecord; published: DomainEvent }>;
+  findById(projectId: string, id: string): Promise<ChurnEventRecord | null>;
+  list(
+    projectId: string,
+    filter: { status?: ChurnStatus; limit: number; offset: number },
+  ): Promise<{ items: ChurnEventRecord[]; total: number }>;
+  /**
+   * Records a cancel-flow submission: when the owner already sees an event of this customer in
+   * this project created at or after `dedupeSince`, that event is returned (and, while still
+   * `new`, updated to the latest reason and offer) instead of inserting a duplicate; a browser
+   * that sees none (another client started it) gets an event of its own. Check and insert are one
+   * transaction, so concurrent submits of one owner for one customer create exactly one event;
+   * only an inserted event is published.
+   */
+  submit(
+    projectId: string,
+    submission: CancelFlowSubmission,
+    owner: FlowOwner,
+    now: string,
+    dedupeSince: string,
+    publish: Publish,
+  ): Promise<{ event: ChurnEventRecord; deduplicated: boolean; published: DomainEvent | null }>;
+  /**
+   * Marks an offer accepted: the event `eventId` if the owner sees it (else not_found), else the
+   * customer's latest event the owner sees since `since`, else `fallback`
+   * (null: offer_mismatch). Only the offer served for the event (`offerTerms`) can be accepted;
+   * the reason, feedback, customer fields and terms are never rewritten. Accepting an event that
+   * is already `offer_accepted` changes and publishes nothing (a retried request is safe); a
+   * final event is an invalid transition. One transaction.
+   */
+  acceptOffer(
+    projectId: string,
+    target: AcceptTarget,
+    offerType: OfferType,
+    fallback: NewChurnEvent | null,
+    now: string,
+    publish: Publish,
+  ): Promise<TransitionResult>;
+  /** The customer saw the offer and went on to cancel (only from `new`; not_found if not the owner's). */
+  decline(
+    projectId: string,
+    id: string,
+    owner: FlowOwner,
+    now: string,
+    publish: Publish,
+  ): Promise<TransitionResult>;
+  /** `recovered` or `lost`; refused once the event is already final. */
+  setFinalStatus(
+    projectId: string,
+    id: string,
+    status: "recovered" | "lost",
+    now: string,
+    publish: Publish,
+  ): Promise<TransitionResult>;
+  /** The domain events of one churn event, oldest first: its history. */
+  history(projectId: string, churnEventId: string): Promise<DomainEvent[]>;
+  stats(projectId: string): Promise<ChurnStatsRow>;
+}
+
+export interface NewTrackEvent {
+  customerEmail: string | null;
+  customerId: string | null;
+  event: string;
+  /** Serialised JSON object, or null. */
+  properties: string | null;
+  occurredAt: string;
+}
+
+export interface TrackEventRecord extends NewTrackEvent {
+  id: number;
+  projectId: string;
+  apiKeyId: string | null;
+  createdAt: string;
+}
+
+export interface TrackEventsRepository {
+  /**
+   * Stores a batch whole, or nothing when it would take the project's stored bytes past
+   * `quotaBytes` (→ `{stored: 0, overQuota: true}`). The usage counter changes in the same
+   * transaction.
+   */
+  insertMany(
+    projectId: string,
+    apiKeyId: string | null,
+    events: NewTrackEvent[],
+    now: string,
+    quotaBytes: number,
+  ): Promise<{ stored: number; overQuota: boolean }>;
+  listByProject(projectId: string, limit: number): Promise<TrackEventRecord[]>;
+  /** What the project's stored events take now. */
+  usage(projectId: string): Promise<{ events: number; bytes: number }>;
+  /** Deletes at most `limit` events stored before `before`, oldest first; returns how many. */
+  pruneStoredBefore(before: string, limit: number): Promise<number>;
+}
