@@ -796,6 +796,8 @@ export interface components {
             total_mrr_at_risk: number;
             /** @description Sum of mrr (cents) of events in status recovered or offer_accepted */
             recovered_mrr: number;
+            /** @description Sum of mrr (cents) of events in status lost */
+            lost_mrr: number;
             /** @description (recovered + offer_accepted) / total_events, 4 decimals, 0 when no events */
             recovery_rate: number;
             /** @description The parts of total_mrr_at_risk, recovered_mrr and cancel_flow.saved_mrr that are only what browsers sent (no secret key, billing provider or customer token vouches for them) */
@@ -821,7 +823,10 @@ export interface components {
                     /** @enum {string} */
                     reason: "too_expensive" | "missing_features" | "not_using_enough" | "switching_competitor" | "technical_issues" | "poor_support" | "dont_need_anymore" | "other";
                     submissions: number;
+                    offers_shown: number;
                     offers_accepted: number;
+                    /** @description offers_accepted / offers_shown for this reason, 4 decimals, 0 when none */
+                    save_rate: number;
                 }[];
             };
         };
@@ -3218,6 +3223,20 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "new" | "offer_accepted" | "recovered" | "lost";
+                /** @description One of too_expensive, missing_features, not_using_enough, switching_competitor, technical_issues, poor_support, dont_need_anymore, other; aliases switched_to_competitor, bad_support */
+                reason?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to?: string;
+                /** @description Part of the customer's email (case-insensitive) */
+                q?: string;
                 limit?: number;
                 offset?: number;
             };
@@ -3642,6 +3661,20 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "new" | "offer_accepted" | "recovered" | "lost";
+                /** @description One of too_expensive, missing_features, not_using_enough, switching_competitor, technical_issues, poor_support, dont_need_anymore, other; aliases switched_to_competitor, bad_support */
+                reason?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time
+                 * @example 2026-11-01
+                 */
+                to?: string;
+                /** @description Part of the customer's email (case-insensitive) */
+                q?: string;
                 limit?: number;
                 offset?: number;
             };
@@ -4237,6 +4270,7 @@ export interface operations {
                     /** @description Billing provider (default custom) */
                     provider?: string;
                     tenure_days?: number;
+                    customer_token?: string;
                 };
             };
         };
@@ -4443,6 +4477,7 @@ export interface operations {
                      * @description The event_id returned by submit
                      */
                     event_id?: string;
+                    customer_token?: string;
                 };
             };
         };
@@ -4541,6 +4576,7 @@ export interface operations {
                      * @description The event_id returned by submit
                      */
                     event_id: string;
+                    customer_token?: string;
                 };
             };
         };

@@ -203,6 +203,7 @@ describe("stats", () => {
     total_mrr_at_risk: 0,
     recovered_mrr: 0,
     recovery_rate: 0,
+    lost_mrr: 0,
     claimed_mrr: { total_mrr_at_risk: 0, recovered_mrr: 0, saved_mrr: 0 },
     cancel_flow: {
       submissions: 0,
@@ -290,6 +291,7 @@ describe("stats", () => {
       total_mrr_at_risk: 14000, // e1 + c4
       recovered_mrr: 18000, // e2 + c3 + c1
       recovery_rate: 0.375, // 3 / 8
+      lost_mrr: 27000, // e3 + c2 + c5
       // The cancel-flow MRR came from the public key: a browser's claim, kept apart.
       claimed_mrr: {
         total_mrr_at_risk: 13000, // c4 (e1 was recorded by the merchant)
@@ -304,9 +306,22 @@ describe("stats", () => {
         save_rate: 0.6, // 3 / 5
         saved_mrr: 16000, // c1 + c3
         by_reason: [
-          { reason: "missing_features", submissions: 2, offers_accepted: 2 },
-          { reason: "too_expensive", submissions: 2, offers_accepted: 1 },
-          { reason: "other", submissions: 1, offers_accepted: 0 },
+          // A reason's save rate: accepted ÷ offers shown for that reason.
+          {
+            reason: "missing_features",
+            submissions: 2,
+            offers_shown: 2,
+            offers_accepted: 2,
+            save_rate: 1,
+          },
+          {
+            reason: "too_expensive",
+            submissions: 2,
+            offers_shown: 2,
+            offers_accepted: 1,
+            save_rate: 0.5,
+          },
+          { reason: "other", submissions: 1, offers_shown: 0, offers_accepted: 0, save_rate: 0 },
         ],
       },
     };

@@ -200,7 +200,7 @@ describe("the asset routes, on a dist folder shaped like the build's", () => {
     });
   });
 
-  test("the embed URL's token, key and email never reach the log", async () => {
+  test("the embed URL's token, key and customer details never reach the log", async () => {
     const lines: string[] = [];
     const logged = Fastify({
       logger: {
@@ -216,7 +216,9 @@ describe("the asset routes, on a dist folder shaped like the build's", () => {
     expect(res.statusCode).toBe(200);
     await logged.close();
     const urls = lines.map((line) => JSON.parse(line).req?.url).filter(Boolean);
-    expect(urls).toEqual(["/embed?key=[redacted]&email=[redacted]&token=[redacted]&plan=Pro"]);
+    expect(urls).toEqual([
+      "/embed?key=[redacted]&email=[redacted]&token=[redacted]&plan=[redacted]",
+    ]);
     const log = lines.join("\n");
     expect(log).not.toContain("secret");
     expect(log).not.toContain(KEY);

@@ -65,6 +65,7 @@ export type ChurnStatus = (typeof CHURN_STATUSES)[number];
 // browser bundle that imports this module).
 export type {
   ChangePasswordBody,
+  CookieSessionResponse,
   LoginBody,
   RegisterBody,
   SessionResponse,
@@ -83,11 +84,12 @@ export type {
 } from "./schemas/cancel-flow.js";
 export type {
   ChurnEvent,
+  ChurnEventsFilter,
   ChurnEventsQuery,
   ChurnSource,
   CreateChurnEventBody,
 } from "./schemas/churn-events.js";
-export type { ErrorResponse, List } from "./schemas/common.js";
+export type { DataResponse, ErrorResponse, List } from "./schemas/common.js";
 export type { OfferBody, PublicOffer, RetentionOffer } from "./schemas/offers.js";
 export type {
   AllowedOrigins,
@@ -99,7 +101,13 @@ export type {
   Project,
   UpdateProjectBody,
 } from "./schemas/projects.js";
-export type { ChurnStats } from "./schemas/stats.js";
+export type {
+  ChurnStats,
+  StatsQuery,
+  StatsTimeseries,
+  TimeseriesPoint,
+  TimeseriesQuery,
+} from "./schemas/stats.js";
 
 /** Headers a browser may read on cancel-flow responses. */
 export const EXPOSED_HEADERS = [
@@ -108,11 +116,6 @@ export const EXPOSED_HEADERS = [
   "X-RateLimit-Remaining",
   "X-RateLimit-Reset",
 ] as const;
-
-/** `{data}`: the envelope of every single-item dashboard response. */
-export interface DataResponse<T> {
-  data: T;
-}
 
 /** `?limit=&offset=` of every dashboard list (limit 1–100, default 20). */
 export interface ListQuery {

@@ -76,3 +76,26 @@ export interface FrameEnvelope<M extends FrameToHostMessage | HostToFrameMessage
 
 /** Type names of {@link FrameToHostMessage}. */
 export type FrameMessageType = FrameToHostMessage["type"];
+
+/** One bundle of the widget's build manifest (`packages/widget/dist/manifest.json`). */
+export interface WidgetManifestEntry {
+  file: string;
+  /** The immutable, content-hashed copy, e.g. `widget.1a2b3c4d.js`. */
+  hashedFile: string;
+  hash: string;
+  /** Subresource Integrity value of the hashed copy, `sha384-…`. */
+  integrity: string;
+  rawBytes: number;
+  gzipBytes: number;
+  brotliBytes: number;
+}
+
+/**
+ * The widget's build manifest, also served at `/dashboard/widget-manifest.json` for the
+ * dashboard's SRI-pinned snippet.
+ */
+export interface WidgetManifest {
+  widget: WidgetManifestEntry;
+  embed?: WidgetManifestEntry;
+  "frame-host"?: WidgetManifestEntry;
+}

@@ -266,6 +266,7 @@ export interface ChurnStatsRow {
   lostEvents: number;
   totalMrrAtRisk: number;
   recoveredMrr: number;
+  lostMrr: number;
   submissions: number;
   offersShown: number;
   offersAccepted: number;
@@ -275,7 +276,7 @@ export interface ChurnStatsRow {
   claimedMrrAtRisk: number;
   claimedRecoveredMrr: number;
   claimedSavedMrr: number;
-  byReason: { reason: string; submissions: number; offersAccepted: number }[];
+  byReason: { reason: string; submissions: number; offersShown: number; offersAccepted: number }[];
 }
 
 /** Every change to a churn event publishes one of these, in the same transaction as the change. */

@@ -840,6 +840,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           recoveredEvents: 0,
           totalMrrAtRisk: 2000 + 4000 + 5000 + 500,
           recoveredMrr: 1000,
+          lostMrr: 3000,
           submissions: 5,
           offersShown: 5,
           offersAccepted: 1,
@@ -851,7 +852,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           claimedSavedMrr: 1000,
         });
         expect(stats.byReason).toEqual([
-          { reason: "too_expensive", submissions: 5, offersAccepted: 1 },
+          { reason: "too_expensive", submissions: 5, offersShown: 5, offersAccepted: 1 },
         ]);
         expect((await events().stats((await account()).project.id)).totalEvents).toBe(0);
       });

@@ -49,6 +49,10 @@ export type SessionResponse = Static<typeof SessionResponse>;
 
 export const UserResponse = dataOf(refTo(User));
 
+/** `POST /auth/session`: like login, but the session is an HttpOnly cookie the page never sees. */
+export const CookieSessionResponse = dataOf(Type.Object({ user: refTo(User) }));
+export type CookieSessionResponse = Static<typeof CookieSessionResponse>;
+
 /** Whether this server takes new accounts (the dashboard hides sign-up when it does not). */
 export const RegistrationStatus = dataOf(Type.Object({ open: Type.Boolean() }));
 export type RegistrationStatus = Static<typeof RegistrationStatus>;

@@ -5,6 +5,12 @@ import { refTo } from "./common.js";
 import { OfferTypeInput, PublicOffer, ReasonInput } from "./offers.js";
 
 const EventId = Type.String({ format: "uuid", description: "The event_id returned by submit" });
+
+/**
+ * A customer token minted by the merchant's server (docs/design.md §11): when valid, its claims
+ * replace the body's customer fields; required when the project's customer_verification is.
+ */
+export const CustomerToken = Type.String({ minLength: 1, maxLength: 4096 });
 const NullableOffer = Type.Union([refTo(PublicOffer), Type.Null()]);
 
 export const CancelFlowSubmitBody = Type.Object(
@@ -14,6 +20,7 @@ export const CancelFlowSubmitBody = Type.Object(
     cancel_reason_text: Type.Optional(ReasonText),
     mrr_cents: Type.Optional(CustomerFieldSchemas.mrr),
     ...OptionalCustomerFields,
+    customer_token: Type.Optional(CustomerToken),
   },
   { additionalProperties: false },
 );
@@ -36,6 +43,7 @@ export const CancelFlowAcceptBody = Type.Object(
     cancel_reason: ReasonInput,
     offer_type: OfferTypeInput,
     event_id: Type.Optional(EventId),
+    customer_token: Type.Optional(CustomerToken),
   },
   { additionalProperties: false },
 );
@@ -49,7 +57,7 @@ export const CancelFlowAcceptResponse = Type.Object({
 export type CancelFlowAcceptResponse = Static<typeof CancelFlowAcceptResponse>;
 
 export const CancelFlowDeclineBody = Type.Object(
-  { event_id: EventId },
+  { event_id: EventId, customer_token: Type.Optional(CustomerToken) },
   { additionalProperties: false },
 );
 export type CancelFlowDeclineRequest = Static<typeof CancelFlowDeclineBody>;

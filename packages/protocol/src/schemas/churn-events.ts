@@ -4,6 +4,7 @@ import { CANCEL_REASONS, CHURN_STATUSES, OFFER_TYPES } from "../index.js";
 import { REASON_TEXT_MAX_LENGTH } from "../limits.js";
 import { Nullable, PageQuery, refTo, StringEnum, Timestamp } from "./common.js";
 import { PublicOffer, ReasonInput } from "./offers.js";
+import { PeriodBound } from "./stats.js";
 
 type Fields = (typeof CUSTOMER_FIELDS)[number];
 type FieldSchema<F extends CustomerField> = F["kind"] extends "integer" ? TInteger : TString;
@@ -109,8 +110,17 @@ export const CreateChurnEventBody = Type.Object(
 );
 export type CreateChurnEventBody = Static<typeof CreateChurnEventBody>;
 
-export const ChurnEventsQuery = Type.Composite([
-  Type.Object({ status: Type.Optional(StringEnum(CHURN_STATUSES)) }),
-  PageQuery,
-]);
+/** The filters of the churn-event list and its CSV export. */
+export const ChurnEventsFilter = Type.Object({
+  status: Type.Optional(StringEnum(CHURN_STATUSES)),
+  reason: Type.Optional(ReasonInput),
+  from: Type.Optional(PeriodBound),
+  to: Type.Optional(PeriodBound),
+  q: Type.Optional(
+    Type.String({ maxLength: 254, description: "Part of the customer's email (case-insensitive)" }),
+  ),
+});
+export type ChurnEventsFilter = Static<typeof ChurnEventsFilter>;
+
+export const ChurnEventsQuery = Type.Composite([ChurnEventsFilter, PageQuery]);
 export type ChurnEventsQuery = Static<typeof ChurnEventsQuery>;

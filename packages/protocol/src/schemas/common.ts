@@ -75,6 +75,11 @@ export const listOf = <T extends TSchema>(item: T) =>
     offset: Type.Integer(),
   });
 
+/** The shape of every single-resource response. */
+export interface DataResponse<T> {
+  data: T;
+}
+
 /** The shape of every list response, for clients that page through one. */
 export interface List<T> {
   data: T[];

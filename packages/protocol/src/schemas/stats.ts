@@ -1,6 +1,55 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { CANCEL_REASONS } from "../index.js";
+import { STATS_INTERVALS } from "../limits.js";
 import { StringEnum } from "./common.js";
+
+/** A day (`YYYY-MM-DD`, UTC midnight) or an RFC 3339 date-time: the bounds of a period. */
+export const PeriodBound = Type.String({
+  maxLength: 40,
+  description: "YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time",
+  examples: ["2026-11-01"],
+});
+
+/** `?from=&to=`: [from, to) on `created_at`; without them, all time. */
+export const StatsQuery = Type.Object({
+  from: Type.Optional(PeriodBound),
+  to: Type.Optional(PeriodBound),
+});
+export type StatsQuery = Static<typeof StatsQuery>;
+
+export const TimeseriesQuery = Type.Object({
+  from: PeriodBound,
+  to: PeriodBound,
+  interval: Type.Optional(
+    StringEnum(STATS_INTERVALS, "Bucket size (default day); weeks start on Monday"),
+  ),
+});
+export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
+
+export const TimeseriesPoint = Type.Object({
+  date: Type.String({ description: "The bucket's first day, YYYY-MM-DD (UTC)" }),
+  submissions: Type.Integer({ description: "Cancel-flow events created in the bucket" }),
+  offers_shown: Type.Integer(),
+  offers_accepted: Type.Integer({ description: "Offers accepted in the bucket (saves)" }),
+  offers_declined: Type.Integer(),
+  cancelled: Type.Integer({ description: "Events that became lost in the bucket" }),
+  saved_mrr: Type.Integer({ description: "MRR (cents) of the offers accepted in the bucket" }),
+  lost_mrr: Type.Integer({
+    description: "MRR (cents) of the events that became lost in the bucket",
+  }),
+});
+export type TimeseriesPoint = Static<typeof TimeseriesPoint>;
+
+export const StatsTimeseries = Type.Object(
+  {
+    interval: StringEnum(STATS_INTERVALS),
+    points: Type.Array(TimeseriesPoint, {
+      description: "Every bucket of [from, to), zeros included, oldest first",
+    }),
+  },
+  { $id: "StatsTimeseries" },
+);
+export type StatsTimeseries = Static<typeof StatsTimeseries>;
 
 export const ChurnStats = Type.Object(
   {
@@ -13,6 +62,7 @@ export const ChurnStats = Type.Object(
     recovered_mrr: Type.Integer({
       description: "Sum of mrr (cents) of events in status recovered or offer_accepted",
     }),
+    lost_mrr: Type.Integer({ description: "Sum of mrr (cents) of events in status lost" }),
     recovery_rate: Type.Number({
       description: "(recovered + offer_accepted) / total_events, 4 decimals, 0 when no events",
     }),
@@ -49,7 +99,11 @@ export const ChurnStats = Type.Object(
         Type.Object({
           reason: StringEnum(CANCEL_REASONS),
           submissions: Type.Integer(),
+          offers_shown: Type.Integer(),
           offers_accepted: Type.Integer(),
+          save_rate: Type.Number({
+            description: "offers_accepted / offers_shown for this reason, 4 decimals, 0 when none",
+          }),
         }),
       ),
     }),

@@ -58,6 +58,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
         lost_events: s.lostEvents,
         total_mrr_at_risk: s.totalMrrAtRisk,
         recovered_mrr: s.recoveredMrr,
+        lost_mrr: s.lostMrr,
         recovery_rate: rate(s.recoveredEvents + s.offerAcceptedEvents, s.totalEvents),
         claimed_mrr: {
           total_mrr_at_risk: s.claimedMrrAtRisk,
@@ -74,7 +75,9 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
           by_reason: s.byReason.map((row) => ({
             reason: row.reason as CancelReason,
             submissions: row.submissions,
+            offers_shown: row.offersShown,
             offers_accepted: row.offersAccepted,
+            save_rate: rate(row.offersAccepted, row.offersShown),
           })),
         },
       };

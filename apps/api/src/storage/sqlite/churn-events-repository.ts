@@ -141,6 +141,7 @@ export const CHURN_EVENT_SQL = {
       coalesce(sum(CASE WHEN status = 'new' THEN mrr_cents END), 0) AS totalMrrAtRisk,
       coalesce(sum(CASE WHEN status IN ('recovered', 'offer_accepted') THEN mrr_cents END), 0)
         AS recoveredMrr,
+      coalesce(sum(CASE WHEN status = 'lost' THEN mrr_cents END), 0) AS lostMrr,
       coalesce(sum(CASE WHEN source = 'cancel_flow' THEN events END), 0) AS submissions,
       coalesce(sum(CASE WHEN source = 'cancel_flow' AND offer_shown = 1 THEN events END), 0)
         AS offersShown,
@@ -160,6 +161,7 @@ export const CHURN_EVENT_SQL = {
         AS claimedSavedMrr
     FROM churn_stats WHERE project_id = ? AND livemode = 1`,
   statsByReason: `SELECT nullif(cancel_reason, '') AS reason, sum(events) AS submissions,
+      sum(CASE WHEN offer_shown = 1 THEN events ELSE 0 END) AS offersShown,
       sum(CASE WHEN offer_accepted = 1 THEN events ELSE 0 END) AS offersAccepted
     FROM churn_stats WHERE project_id = ? AND livemode = 1 AND source = 'cancel_flow'
     GROUP BY cancel_reason HAVING sum(events) > 0 ORDER BY submissions DESC, cancel_reason`,
