@@ -1,24 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { workspaceAliases } from "../../vitest.shared.js";
 
 export default defineConfig({
-  resolve: {
-    // Tests run against the protocol sources so they never depend on a stale build.
-    alias: [
-      {
-        find: /^@windback\/protocol$/,
-        replacement: fileURLToPath(
-          new URL("../../packages/protocol/src/index.ts", import.meta.url),
-        ),
-      },
-      {
-        find: /^@windback\/protocol\/schemas$/,
-        replacement: fileURLToPath(
-          new URL("../../packages/protocol/src/schemas/index.ts", import.meta.url),
-        ),
-      },
-    ],
-  },
+  resolve: { alias: workspaceAliases },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     environment: "node",

@@ -1,4 +1,4 @@
 /** `pnpm test:reliability` runs this first: the suite exercises the built API. */
-import { ensureBuild } from "./lib/build.js";
+import { ensureBuilt } from "@windback/testkit";
 
-ensureBuild();
+ensureBuilt();

@@ -9,24 +9,23 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import {
-  api,
+  createAdminClient,
+  ensureBuilt,
+  expectOk,
+  generateJwtSecret,
+  type ServiceProcess,
+  tempDir,
+} from "@windback/testkit";
+import {
   BENCH_ORIGIN,
   createTenant,
   hasCancelFlow,
   putDiscountOffer,
   type Tenant,
 } from "./lib/api-setup.js";
-import { ensureBuild } from "./lib/build.js";
 import { type LoadRequest, type LoadResult, runLoad } from "./lib/load.js";
 import { RESULTS_DIR } from "./lib/paths.js";
-import {
-  generateJwtSecret,
-  type RunningServer,
-  sampleRss,
-  startApi,
-  startBaseline,
-  tempDir,
-} from "./lib/processes.js";
+import { sampleRss, startBaseline, startBenchApi } from "./lib/processes.js";
 import { seedChurnEvents } from "./lib/seed.js";
 import {
   chromiumPath,
@@ -82,7 +81,7 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  * Waits until the server answers /health quickly twice in a row: requests still queued from the
  * previous run (a slow route keeps working after autocannon hangs up) must not count in the next.
  */
-async function drain(server: RunningServer) {
+async function drain(server: ServiceProcess) {
   const deadline = Date.now() + 60_000;
   let quick = 0;
   while (quick < 2 && Date.now() < deadline) {
@@ -97,7 +96,7 @@ async function drain(server: RunningServer) {
 }
 
 async function measure(
-  server: RunningServer,
+  server: ServiceProcess,
   requests: LoadRequest[],
   connections: number,
   duration: number,
@@ -122,11 +121,11 @@ async function main() {
   if (loadAtStart > 1) {
     log(`WARNING: load average ${loadAtStart} before starting: other work will skew the numbers`);
   }
-  ensureBuild(log);
-  const tmp = tempDir("bench");
+  ensureBuilt(log);
+  const tmp = tempDir("windback-bench-");
   const databasePath = join(tmp.path, "bench.db");
   const jwtSecret = generateJwtSecret();
-  const servers: RunningServer[] = [];
+  const servers: ServiceProcess[] = [];
   const cleanup = async () => {
     await Promise.all(servers.map((s) => s.stop()));
     tmp.remove();
@@ -136,7 +135,7 @@ async function main() {
   try {
     // 1. Set up accounts, keys, origins and an offer through the API, then stop it.
     log(`setting up tenants in ${databasePath}`);
-    let setup = await startApi({ databasePath, jwtSecret });
+    let setup = await startBenchApi({ databasePath, jwtSecret });
     servers.push(setup);
     const cancelFlow = await hasCancelFlow(setup.url);
     const main = await createTenant(setup.url, "bench-main");
@@ -155,7 +154,7 @@ async function main() {
     }
 
     // 3. The measured servers: the API (fresh process) and the bare Fastify baseline.
-    const apiServer = await startApi({ databasePath, jwtSecret });
+    const apiServer = await startBenchApi({ databasePath, jwtSecret });
     const baseline = await startBaseline();
     servers.push(apiServer, baseline);
     setup = apiServer;
@@ -313,10 +312,9 @@ async function main() {
       } else {
         const host = await startHostPage(apiServer.url, main.pub);
         try {
-          await api(apiServer.url, "PUT", "/api/v1/projects/default/allowed-origins", {
-            token: main.token,
-            body: { allowed_origins: [BENCH_ORIGIN, host.origin] },
-          });
+          const admin = createAdminClient(apiServer.url, { token: main.token });
+          const origins = await admin.allowedOrigins.set(main.slug, [BENCH_ORIGIN, host.origin]);
+          expectOk(origins, "allow the widget host page's origin");
           log(`widget: ${WIDGET_RUNS} runs in ${browserPath}`);
           timing = await measureWidget({
             apiUrl: apiServer.url,

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { tempDir } from "@windback/testkit";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FlowEvent } from "../../packages/widget/src/core/flow.js";
@@ -14,10 +15,10 @@ import {
   type InjectResponse,
   injectTenant,
   loadApi,
+  type SqliteStorage,
   testConfig,
 } from "../src/lib/in-process.js";
 import { WIDGET_SRC } from "../src/lib/paths.js";
-import { tempDir } from "../src/lib/processes.js";
 import { record } from "./summary.js";
 
 type Tenant = Awaited<ReturnType<typeof injectTenant>>;
@@ -143,7 +144,7 @@ async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, ke
   tally.widgetFailOpen += 1;
 }
 
-const tmp = tempDir("faults");
+const tmp = tempDir("windback-faults-");
 let api: Api;
 let widget: WidgetModules | null;
 
@@ -170,21 +171,23 @@ afterAll(() => {
 
 describe("disk full", () => {
   const path = join(tmp.path, "full.db");
+  let storage: SqliteStorage;
   let db: Database.Database;
   let app: ApiApp;
   let tenant: Tenant;
   let base = "";
 
   beforeAll(async () => {
-    db = api.openDatabase(path);
-    app = await api.buildServer({ config: testConfig(api, path), db });
+    storage = api.openStorage(path);
+    db = storage.db;
+    app = await api.buildServer({ config: testConfig(api, path), storage });
     await app.ready();
     tenant = await injectTenant(app, "full");
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
     await app.close();
-    db.close();
+    await storage.close();
   });
 
   test("every write route answers 503 once the database cannot grow, then recovers", async () => {
@@ -221,21 +224,21 @@ describe("disk full", () => {
 
 describe("locked database", () => {
   const path = join(tmp.path, "locked.db");
-  let db: Database.Database;
+  let storage: SqliteStorage;
   let app: ApiApp;
   let tenant: Tenant;
   let base = "";
 
   beforeAll(async () => {
-    db = api.openDatabase(path, { busyTimeoutMs: 100 });
-    app = await api.buildServer({ config: testConfig(api, path), db });
+    storage = api.openStorage(path, { busyTimeoutMs: 100 });
+    app = await api.buildServer({ config: testConfig(api, path), storage });
     await app.ready();
     tenant = await injectTenant(app, "locked");
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => {
     await app.close();
-    db.close();
+    await storage.close();
   });
 
   test("writes answer 503 while another connection holds the write lock, then recover", async () => {

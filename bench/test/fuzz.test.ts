@@ -9,6 +9,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { CANCEL_REASON_ALIASES, CANCEL_REASONS } from "@windback/protocol";
+import { type ApiProcess, tempDir } from "@windback/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -18,7 +19,7 @@ import {
   loadApi,
   testConfig,
 } from "../src/lib/in-process.js";
-import { generateJwtSecret, type RunningServer, startApi, tempDir } from "../src/lib/processes.js";
+import { startBenchApi } from "../src/lib/processes.js";
 import { record } from "./summary.js";
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_261_128);
@@ -60,7 +61,7 @@ const ALLOWED_ORIGIN = "https://app.fuzz.example";
 
 // ---- state shared by the properties -------------------------------------------------------
 
-const tmp = tempDir("fuzz");
+const tmp = tempDir("windback-fuzz-");
 let app: ApiApp;
 let routes: Route[] = [];
 let main: Awaited<ReturnType<typeof injectTenant>>;
@@ -674,15 +675,12 @@ describe("fuzzing every documented route", () => {
 });
 
 describe("fuzzing the built server over real sockets", () => {
-  const dir = tempDir("fuzz-http");
-  let server: RunningServer;
+  const dir = tempDir("windback-fuzz-http-");
+  let server: ApiProcess;
   const closedWithoutAnswer: string[] = [];
 
   beforeAll(async () => {
-    server = await startApi({
-      databasePath: join(dir.path, "http.db"),
-      jwtSecret: generateJwtSecret(),
-    });
+    server = await startBenchApi({ databasePath: join(dir.path, "http.db") });
   });
   afterAll(async () => {
     await server?.stop();

@@ -5,9 +5,10 @@
  */
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { type ApiProcess, tempDir } from "@windback/testkit";
 import { afterAll, expect, test } from "vitest";
 import { BENCH_ORIGIN, createTenant, putDiscountOffer } from "../src/lib/api-setup.js";
-import { type RunningServer, rssMb, startApi, tempDir } from "../src/lib/processes.js";
+import { rssMb, startBenchApi } from "../src/lib/processes.js";
 import { record } from "./summary.js";
 
 const SECONDS = Number(process.env.RELIABILITY_SOAK_SECONDS ?? 60);
@@ -15,8 +16,8 @@ const RATE = Number(process.env.RELIABILITY_SOAK_RATE ?? 150);
 const WINDOW = Math.min(20, Math.floor(SECONDS / 3));
 const WARMUP_S = Math.min(10, Math.floor(SECONDS / 6));
 
-const tmp = tempDir("soak");
-let server: RunningServer | undefined;
+const tmp = tempDir("windback-soak-");
+let server: ApiProcess | undefined;
 
 afterAll(async () => {
   await server?.stop();
@@ -33,7 +34,7 @@ const p99 = (values: number[]) => percentile(values, 0.99);
 test(`${SECONDS} s of mixed traffic at ${RATE} req/s`, {
   timeout: (SECONDS + 60) * 1000,
 }, async () => {
-  server = await startApi({ databasePath: join(tmp.path, "soak.db") });
+  server = await startBenchApi({ databasePath: join(tmp.path, "soak.db") });
   const tenant = await createTenant(server.url, "soak");
   await putDiscountOffer(server.url, tenant);
   const cf = { "x-api-key": tenant.pub, origin: BENCH_ORIGIN };

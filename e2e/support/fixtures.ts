@@ -3,6 +3,8 @@
  * the API's view of that customer (read with the sk_ key), and the steps of opening the widget.
  */
 import { test as base, expect, type Page, type Request, type TestInfo } from "@playwright/test";
+import type { ChurnEvent, WidgetResult } from "@windback/protocol";
+import { createAdminClient, expectOk } from "@windback/testkit";
 
 export interface StackInfo {
   apiUrl: string;
@@ -12,30 +14,9 @@ export interface StackInfo {
   secretKey: string;
 }
 
-export interface ChurnEvent {
-  id: string;
-  customer_email: string;
-  customer_name: string | null;
-  plan_name: string | null;
-  mrr: number;
-  cancel_reason: string | null;
-  cancel_reason_text: string | null;
-  status: string;
-  source: string;
-  offer_type: string | null;
-  offer_shown: boolean;
-  offer_declined: boolean;
-  offer_accepted_at: string | null;
-}
-
-export interface FlowResult {
-  outcome: "cancelled" | "saved" | "dismissed" | "error";
-  reason: string | null;
-  feedbackText: string | null;
-  selectedOffer: Record<string, unknown> | null;
-  eventId: string | null;
-  error?: { code: string; status: number | null };
-}
+/** The API's churn event and the widget's result, as the wire defines them. */
+export type { ChurnEvent };
+export type FlowResult = WidgetResult;
 
 declare global {
   interface Window {
@@ -64,11 +45,9 @@ export async function churnEventsFor(
   email: string,
   api: { apiUrl: string; secretKey: string } = stackInfo(),
 ): Promise<ChurnEvent[]> {
-  const res = await fetch(`${api.apiUrl}/api/v1/projects/acme/churn-events?limit=100`, {
-    headers: { "x-api-key": api.secretKey },
-  });
-  expect(res.status, "listing churn events with the sk_ key").toBe(200);
-  const body = (await res.json()) as { data: ChurnEvent[] };
+  const merchant = createAdminClient(api.apiUrl, { key: api.secretKey });
+  const res = await merchant.churnEvents.list("acme", { limit: 100 });
+  const body = expectOk(res, "listing churn events with the sk_ key", [200]);
   return body.data.filter((event) => event.customer_email === email);
 }
 

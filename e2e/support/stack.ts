@@ -1,51 +1,24 @@
 /**
  * Starts the real stack the way a self-hoster runs it: the built API as a child process on a
- * free port with a throwaway database, and the demo SaaS page in this process. Used by the
- * Playwright global setup, by tests that need an API of their own, and by the demo tour.
+ * free port with a throwaway database (@windback/testkit), and the demo SaaS page in this
+ * process. Used by the Playwright global setup, by tests that need an API of their own, and by
+ * the demo tour.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { waitForHealth } from "@windback/demo/health";
+import { join } from "node:path";
 import { type DemoCredentials, seedDemo } from "@windback/demo/seed";
 import { startDemoServer } from "@windback/demo/server";
+import {
+  type ApiProcess,
+  ensureBuilt,
+  freePort,
+  REPO_ROOT,
+  startApi as startTestApi,
+  tempDir,
+} from "@windback/testkit";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const API_SERVER = join(ROOT, "apps/api/dist/server.js");
-const WIDGET_BUNDLE = join(ROOT, "packages/widget/dist/widget.js");
-
-/** Runs `pnpm build` once when a fresh clone has not been built yet. */
-export function ensureBuilt(): void {
-  if (existsSync(API_SERVER) && existsSync(WIDGET_BUNDLE)) return;
-  console.log("[e2e] apps/api/dist or packages/widget/dist is missing: running pnpm build");
-  execFileSync("pnpm", ["build"], { cwd: ROOT, stdio: "inherit" });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-export interface ApiProcess {
-  url: string;
-  port: number;
-  databasePath: string;
-  child: ChildProcess;
-  /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export { type ApiProcess, ensureBuilt, freePort, tempDir };
+export const ROOT = REPO_ROOT;
 
 export interface ApiOptions {
   databasePath: string;
@@ -54,57 +27,17 @@ export interface ApiOptions {
   port?: number;
 }
 
-const live = new Set<ChildProcess>();
-// A crashed runner must not leave API processes behind.
-process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
-});
-
-export async function startApi(options: ApiOptions): Promise<ApiProcess> {
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: "test",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_PATH: options.databasePath,
-    PUBLIC_URL: url,
-    JWT_SECRET: randomBytes(48).toString("base64url"),
-    LOG_LEVEL: process.env.E2E_API_LOG_LEVEL ?? "warn",
-    // Every test comes from 127.0.0.1: the per-IP budgets would otherwise be shared by the suite.
-    RATE_LIMIT_MAX: "100000",
-    AUTH_RATE_LIMIT_MAX: "1000",
-  };
-  if (options.cancelFlowLimit !== undefined) {
-    env.CANCEL_FLOW_RATE_LIMIT_MAX = String(options.cancelFlowLimit);
-  }
-  const child = spawn(process.execPath, [API_SERVER], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  live.add(child);
-  const exited = new Promise<void>((done) => {
-    child.once("exit", () => {
-      live.delete(child);
-      done();
-    });
-  });
-  await waitForHealth(url, child);
-  return {
-    url,
-    port,
+/** The built API for a browser test: its log (warn and up) goes to the runner's output. */
+export function startApi(options: ApiOptions): Promise<ApiProcess> {
+  return startTestApi({
     databasePath: options.databasePath,
-    child,
-    async stop(signal = "SIGTERM") {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+    ...(options.port !== undefined && { port: options.port }),
+    ...(options.cancelFlowLimit !== undefined && {
+      rateLimits: { cancelFlow: options.cancelFlowLimit },
+    }),
+    logLevel: process.env.E2E_API_LOG_LEVEL ?? "warn",
+    output: "inherit",
+  });
 }
 
 export interface DemoServer {
@@ -145,11 +78,6 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-export function tempDir(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
 export interface Stack {
   apiUrl: string;
   /** The allowed demo page. */
@@ -165,7 +93,7 @@ export interface Stack {
  * the demo account. The demo servers start first so their ports are known when seeding.
  */
 export async function startStack(options: { cancelFlowLimit?: number } = {}): Promise<Stack> {
-  ensureBuilt();
+  ensureBuilt((message) => console.log(`[e2e] ${message}`));
   const dir = tempDir("windback-e2e-");
   const api = await startApi({
     databasePath: join(dir.path, "windback.db"),

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { OfferBody } from "@windback/protocol";
+import { type AdminClient, type ApiResponse, createAdminClient, expectOk } from "@windback/testkit";
 
 export interface DemoCredentials {
   email: string;
@@ -22,7 +24,7 @@ export const DEMO_EMAIL = "demo@acme.test";
 export const DEMO_PROJECT = { name: "Acme", slug: "acme" };
 
 /** The offers a new user sees: one per reason that has an obvious save. */
-export const DEMO_OFFERS: Record<string, Record<string, unknown>> = {
+export const DEMO_OFFERS: Record<string, OfferBody> = {
   too_expensive: {
     offer_type: "discount",
     title: "Stay for 30% less",
@@ -58,31 +60,9 @@ export const DEMO_OFFERS: Record<string, Record<string, unknown>> = {
   },
 };
 
-async function call<T>(
-  apiUrl: string,
-  method: string,
-  path: string,
-  options: { token?: string; key?: string; body?: unknown; origin?: string } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.key) headers["x-api-key"] = options.key;
-  if (options.origin) headers.origin = options.origin;
-  const res = await fetch(`${apiUrl}/api/v1${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-function expectStatus(res: { status: number; body: unknown }, ok: number[], what: string) {
-  if (!ok.includes(res.status)) {
-    throw new Error(`Seeding failed at "${what}": HTTP ${res.status} ${JSON.stringify(res.body)}`);
-  }
-}
+/** The body of a call that answered one of `ok`; throws with what the API said otherwise. */
+const expectStatus = <T>(res: ApiResponse<T>, ok: number[], what: string): T =>
+  expectOk(res, `Seeding failed at "${what}"`, ok);
 
 async function readState(file: string): Promise<Partial<DemoCredentials>> {
   try {
@@ -97,71 +77,52 @@ async function readState(file: string): Promise<Partial<DemoCredentials>> {
  * through the public API. Idempotent: a second run reuses the account and the keys it saved.
  */
 export async function seedDemo(options: SeedOptions): Promise<DemoCredentials> {
-  const { apiUrl } = options;
+  const anonymous = createAdminClient(options.apiUrl);
   const state = await readState(options.stateFile);
   const password = state.password ?? randomBytes(12).toString("base64url");
 
-  let session = await call<{ data: { token: string } }>(apiUrl, "POST", "/auth/login", {
-    body: { email: DEMO_EMAIL, password },
-  });
+  let session = await anonymous.login({ email: DEMO_EMAIL, password });
   if (session.status === 401) {
-    session = await call(apiUrl, "POST", "/auth/register", {
-      body: { name: "Acme Demo", email: DEMO_EMAIL, password },
-    });
+    session = await anonymous.register({ name: "Acme Demo", email: DEMO_EMAIL, password });
     if (session.status === 409) {
       throw new Error(
         `The demo account exists but ${options.stateFile} does not hold its password; delete the data directory to start over.`,
       );
     }
   }
-  expectStatus(session, [200, 201], "sign in");
-  const token = session.body.data.token;
+  const { token } = expectStatus(session, [200, 201], "sign in").data;
+  const admin = anonymous.as({ token });
+  const slug = DEMO_PROJECT.slug;
 
   let publicKey = state.publicKey;
   let secretKey = state.secretKey;
-  const project = await call(apiUrl, "GET", `/projects/${DEMO_PROJECT.slug}`, { token });
+  const project = await admin.projects.get(slug);
   if (project.status === 404) {
-    const created = await call<{ data: { raw_public_key: string; raw_secret_key: string } }>(
-      apiUrl,
-      "POST",
-      "/projects",
-      { token, body: { name: DEMO_PROJECT.name, support_email: "support@acme.test" } },
-    );
-    expectStatus(created, [201], "create project");
-    publicKey = created.body.data.raw_public_key;
-    secretKey = created.body.data.raw_secret_key;
+    const created = await admin.projects.create({
+      name: DEMO_PROJECT.name,
+      support_email: "support@acme.test",
+    });
+    const { data } = expectStatus(created, [201], "create project");
+    publicKey = data.raw_public_key;
+    secretKey = data.raw_secret_key;
   } else {
     expectStatus(project, [200], "find project");
     // Saved keys are checked, not trusted: a revoked key is replaced.
     const secretOk =
       secretKey !== undefined &&
-      (await call(apiUrl, "GET", `/projects/${DEMO_PROJECT.slug}`, { key: secretKey })).status ===
-        200;
-    if (!secretOk) secretKey = await createKey(apiUrl, token, "secret");
+      (await anonymous.as({ key: secretKey }).projects.get(slug)).status === 200;
+    if (!secretOk) secretKey = await createKey(admin, "secret");
     const publicOk =
       publicKey !== undefined &&
-      (await call(apiUrl, "GET", "/cancel-flow/offers?reason=other", { key: publicKey })).status ===
-        200;
-    if (!publicOk) publicKey = await createKey(apiUrl, token, "public");
+      (await anonymous.as({ key: publicKey }).cancelFlow.offers("other")).status === 200;
+    if (!publicOk) publicKey = await createKey(admin, "public");
   }
   if (!publicKey || !secretKey) throw new Error("Seeding failed: no demo keys");
 
-  const origins = await call(apiUrl, "PUT", `/projects/${DEMO_PROJECT.slug}/allowed-origins`, {
-    token,
-    body: { allowed_origins: options.allowedOrigins },
-  });
+  const origins = await admin.allowedOrigins.set(slug, options.allowedOrigins);
   expectStatus(origins, [200], "allowed origins");
   for (const [reason, offer] of Object.entries(DEMO_OFFERS)) {
-    const res = await call(
-      apiUrl,
-      "PUT",
-      `/projects/${DEMO_PROJECT.slug}/retention-offers/${reason}`,
-      {
-        token,
-        body: offer,
-      },
-    );
-    expectStatus(res, [200, 201], `offer for ${reason}`);
+    expectStatus(await admin.offers.put(slug, reason, offer), [200, 201], `offer for ${reason}`);
   }
 
   const credentials = { email: DEMO_EMAIL, password, publicKey, secretKey };
@@ -170,13 +131,7 @@ export async function seedDemo(options: SeedOptions): Promise<DemoCredentials> {
   return credentials;
 }
 
-async function createKey(apiUrl: string, token: string, keyType: "public" | "secret") {
-  const res = await call<{ data: { key: string } }>(
-    apiUrl,
-    "POST",
-    `/projects/${DEMO_PROJECT.slug}/api-keys`,
-    { token, body: { key_type: keyType } },
-  );
-  expectStatus(res, [201], `create ${keyType} key`);
-  return res.body.data.key;
+async function createKey(admin: AdminClient, keyType: "public" | "secret") {
+  const res = await admin.apiKeys.create(DEMO_PROJECT.slug, keyType);
+  return expectStatus(res, [201], `create ${keyType} key`).data.key;
 }

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitForHealth } from "./health.js";
+import { waitForHealth } from "@windback/testkit";
 import { DEMO_PROJECT, seedDemo } from "./seed.js";
 import { startDemoServer } from "./server.js";
 

@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { API_DIST } from "@windback/testkit";
 import type Database from "better-sqlite3";
-import { API_DIST } from "./paths.js";
 
 export interface InjectOptions {
   method: string;
@@ -34,23 +34,30 @@ export interface ApiConfig {
   [key: string]: unknown;
 }
 
+/** The API's SQLite storage; `db` is its connection, where the fault tests inject faults. */
+export interface SqliteStorage {
+  db: Database.Database;
+  close(): Promise<void>;
+}
+
 interface ApiModules {
-  buildServer(options: { config: ApiConfig; db?: Database.Database }): Promise<ApiApp>;
+  /** A storage passed in is the caller's to close. */
+  buildServer(options: { config: ApiConfig; storage?: SqliteStorage }): Promise<ApiApp>;
   loadConfig(env: Record<string, string | undefined>): ApiConfig;
-  openDatabase(path: string, options?: { busyTimeoutMs?: number }): Database.Database;
+  openStorage(path: string, options?: { busyTimeoutMs?: number }): SqliteStorage;
 }
 
 export async function loadApi(): Promise<ApiModules> {
   const load = (file: string) => import(pathToFileURL(join(API_DIST, file)).href);
-  const [app, config, database] = await Promise.all([
+  const [app, config, sqlite] = await Promise.all([
     load("app.js"),
     load("config.js"),
-    load("db/database.js"),
+    load("storage/sqlite/index.js"),
   ]);
   return {
     buildServer: app.buildServer,
     loadConfig: config.loadConfig,
-    openDatabase: database.openDatabase,
+    openStorage: sqlite.createSqliteStorage,
   };
 }
 
@@ -71,6 +78,8 @@ export function testConfig(
     RATE_LIMIT_MAX: "10000000",
     AUTH_RATE_LIMIT_MAX: "10000000",
     CANCEL_FLOW_RATE_LIMIT_MAX: "10000000",
+    CANCEL_FLOW_KEY_CEILING_MAX: "10000000",
+    TRACK_RATE_LIMIT_MAX: "10000000",
     ...env,
   });
   config.passwordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };

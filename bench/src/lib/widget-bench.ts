@@ -6,9 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { freePort, WIDGET_DIST } from "@windback/testkit";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { WIDGET_DIST } from "./paths.js";
-import { freePort } from "./processes.js";
 
 export interface WidgetSizes {
   raw_bytes: number;

@@ -116,3 +116,14 @@ export const EXPOSED_HEADERS = [
   "X-RateLimit-Remaining",
   "X-RateLimit-Reset",
 ] as const;
+
+/** `?limit=&offset=` of every dashboard list (limit 1–100, default 20). */
+export interface ListQuery {
+  limit?: number;
+  offset?: number;
+}
+
+/** `GET /health`. */
+export interface HealthResponse {
+  status: "ok";
+}

@@ -16,17 +16,20 @@ function newestMtime(dir: string): number {
 }
 
 const mtime = (file: string) => (existsSync(file) ? statSync(file).mtimeMs : 0);
+const sources = (...dirs: string[]) =>
+  Math.max(...dirs.map((d) => newestMtime(join(REPO_ROOT, d))));
 
-/** What is missing or older than its sources; empty when the build is up to date. */
-export function staleOutputs(): string[] {
+/** What the suites run that is missing or older than its sources; empty when up to date. */
+function staleOutputs(): string[] {
   const stale: string[] = [];
-  const protocolSrc = newestMtime(join(REPO_ROOT, "packages/protocol/src"));
-  const apiSrc = Math.max(newestMtime(join(REPO_ROOT, "apps/api/src")), protocolSrc);
-  if (mtime(API_SERVER_JS) < apiSrc) stale.push("apps/api/dist");
-  const widgetSrcDir = join(REPO_ROOT, "packages/widget/src");
-  if (existsSync(widgetSrcDir)) {
-    const widgetSrc = Math.max(newestMtime(widgetSrcDir), protocolSrc);
-    if (mtime(join(WIDGET_DIST, "widget.js")) < widgetSrc) stale.push("packages/widget/dist");
+  const protocol = "packages/protocol/src";
+  if (mtime(API_SERVER_JS) < sources("apps/api/src", protocol)) stale.push("apps/api/dist");
+  if (mtime(join(WIDGET_DIST, "widget.js")) < sources("packages/widget/src", protocol)) {
+    stale.push("packages/widget/dist");
+  }
+  const demoStart = join(REPO_ROOT, "apps/demo/dist/start.js");
+  if (mtime(demoStart) < sources("apps/demo/src", "packages/testkit/src")) {
+    stale.push("apps/demo/dist");
   }
   return stale;
 }
@@ -35,7 +38,7 @@ export function staleOutputs(): string[] {
  * Runs the root `pnpm build` when an output is missing or older than its sources. A build that
  * fails but still left a runnable API (tsc emits despite type errors) is reported, not fatal.
  */
-export function ensureBuild(log: (message: string) => void = console.log): void {
+export function ensureBuilt(log: (message: string) => void = console.log): void {
   const stale = staleOutputs();
   if (stale.length === 0) return;
   log(`building (${stale.join(", ")} missing or older than the sources): pnpm build`);
