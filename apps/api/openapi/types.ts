@@ -162,6 +162,41 @@ export interface paths {
         patch: operations["patchProject"];
         trace?: never;
     };
+    "/api/v1/projects/{slug}/customer-token-secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's customer-token secrets, newest first, masked */
+        get: operations["listCustomerTokenSecrets"];
+        put?: never;
+        /** Create a secret to sign customer tokens with; shown once (at most 2 active) */
+        post: operations["createCustomerTokenSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{slug}/customer-token-secrets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a secret now: tokens signed with it stop verifying */
+        delete: operations["revokeCustomerTokenSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{slug}/api-keys": {
         parameters: {
             query?: never;
@@ -189,7 +224,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a new key; the previous keys of that type stop working in 24 hours */
+        /** Create a new key; the previous keys of that type and mode stop working in 24 hours */
         post: operations["rotateApiKeys"];
         delete?: never;
         options?: never;
@@ -241,7 +276,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a new key; the previous keys of that type stop working in 24 hours */
+        /** Create a new key; the previous keys of that type and mode stop working in 24 hours */
         post: operations["rotateApiKeysForOwnProject"];
         delete?: never;
         options?: never;
@@ -754,6 +789,11 @@ export interface components {
             /** @description The largest MRR (cents) the cancel flow accepts from a browser for one customer; larger claims get 400 */
             max_claimed_mrr: number;
             /**
+             * @description off: customer tokens are ignored; optional: one sent must be valid; required: every cancel-flow request needs a valid one (else 401 CUSTOMER_TOKEN_INVALID)
+             * @enum {string}
+             */
+            customer_verification: "off" | "optional" | "required";
+            /**
              * Format: date-time
              * @description RFC 3339, UTC
              */
@@ -768,6 +808,11 @@ export interface components {
             id: string;
             /** @enum {string} */
             key_type: "public" | "secret";
+            /**
+             * @description test keys (pub_test_…, sk_test_…) write test data
+             * @enum {string}
+             */
+            mode: "live" | "test";
             /** @description The prefix, dots and the key's last 4 characters */
             key_masked: string;
             /**
@@ -783,6 +828,11 @@ export interface components {
             id: string;
             /** @enum {string} */
             key_type: "public" | "secret";
+            /**
+             * @description test keys (pub_test_…, sk_test_…) write test data
+             * @enum {string}
+             */
+            mode: "live" | "test";
             /** @description The prefix, dots and the key's last 4 characters */
             key_masked: string;
             /**
@@ -951,6 +1001,29 @@ export interface components {
                 /** @description MRR (cents) of the events that became lost in the bucket */
                 lost_mrr: number;
             }[];
+        };
+        CustomerTokenSecret: {
+            /** @description The `kid` a customer token's header names */
+            id: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC
+             */
+            created_at: string;
+            /** @description wbct_, dots and the last 4 characters */
+            secret_masked: string;
+            revoked_at: string | null;
+        };
+        CreatedCustomerTokenSecret: {
+            /** @description The `kid` a customer token's header names */
+            id: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC
+             */
+            created_at: string;
+            /** @description wbct_ + 43 base64url characters; shown once */
+            secret: string;
         };
     };
     responses: never;
@@ -1867,6 +1940,8 @@ export interface operations {
                     name?: string;
                     support_email?: string | null;
                     max_claimed_mrr?: number;
+                    /** @enum {string} */
+                    customer_verification?: "off" | "optional" | "required";
                 };
             };
         };
@@ -2027,6 +2102,8 @@ export interface operations {
                     name?: string;
                     support_email?: string | null;
                     max_claimed_mrr?: number;
+                    /** @enum {string} */
+                    customer_verification?: "off" | "optional" | "required";
                 };
             };
         };
@@ -2039,6 +2116,254 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Project"];
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCustomerTokenSecrets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomerTokenSecret"][];
+                        /** @description Items matching the query, across all pages */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCustomerTokenSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedCustomerTokenSecret"];
+                    };
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Every error: a message for people, a stable code for programs */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeCustomerTokenSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CustomerTokenSecret"];
                     };
                 };
             };
@@ -2197,6 +2522,11 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     key_type: "public" | "secret";
+                    /**
+                     * @description live (default) or test
+                     * @enum {string}
+                     */
+                    mode?: "live" | "test";
                 };
             };
         };
@@ -2282,6 +2612,11 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     key_type: "public" | "secret";
+                    /**
+                     * @description live (default) or test
+                     * @enum {string}
+                     */
+                    mode?: "live" | "test";
                 };
             };
         };
@@ -2527,6 +2862,11 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     key_type: "public" | "secret";
+                    /**
+                     * @description live (default) or test
+                     * @enum {string}
+                     */
+                    mode?: "live" | "test";
                 };
             };
         };
@@ -2610,6 +2950,11 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     key_type: "public" | "secret";
+                    /**
+                     * @description live (default) or test
+                     * @enum {string}
+                     */
+                    mode?: "live" | "test";
                 };
             };
         };
@@ -3498,6 +3843,8 @@ export interface operations {
                 to?: string;
                 /** @description Part of the customer's email (case-insensitive) */
                 q?: string;
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
                 limit?: number;
                 offset?: number;
             };
@@ -3699,6 +4046,8 @@ export interface operations {
                 to?: string;
                 /** @description Part of the customer's email (case-insensitive) */
                 q?: string;
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
             };
             header?: never;
             path: {
@@ -4028,6 +4377,8 @@ export interface operations {
                 to?: string;
                 /** @description Part of the customer's email (case-insensitive) */
                 q?: string;
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
                 limit?: number;
                 offset?: number;
             };
@@ -4225,6 +4576,8 @@ export interface operations {
                 to?: string;
                 /** @description Part of the customer's email (case-insensitive) */
                 q?: string;
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
             };
             header?: never;
             path?: never;
@@ -4544,6 +4897,8 @@ export interface operations {
                  * @example 2026-11-01
                  */
                 to?: string;
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
             };
             header?: never;
             path: {
@@ -4635,6 +4990,8 @@ export interface operations {
                 to: string;
                 /** @description Bucket size (default day); weeks start on Monday */
                 interval?: "day" | "week";
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
             };
             header?: never;
             path: {
@@ -4724,6 +5081,8 @@ export interface operations {
                  * @example 2026-11-01
                  */
                 to?: string;
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
             };
             header?: never;
             path?: never;
@@ -4813,6 +5172,8 @@ export interface operations {
                 to: string;
                 /** @description Bucket size (default day); weeks start on Monday */
                 interval?: "day" | "week";
+                /** @description live (default) or test data */
+                mode?: "live" | "test";
             };
             header?: never;
             path?: never;

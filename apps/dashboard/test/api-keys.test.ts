@@ -12,6 +12,7 @@ const NOW = Date.parse("2026-03-04T12:00:00Z");
 const key = (id: string, overrides: Partial<ApiKey> = {}): ApiKey => ({
   id,
   key_type: "public",
+  mode: "live",
   key_masked: `pub_••••••••${id.slice(-4).padStart(4, "0")}`,
   created_at: "2026-03-01T00:00:00.000Z",
   last_used_at: null,

@@ -18,6 +18,7 @@ export const PROJECT: Project = {
   support_email: null,
   allowed_origins: [],
   max_claimed_mrr: 1_000_000,
+  customer_verification: "off",
   created_at: "2026-01-01T00:00:00.000Z",
   updated_at: "2026-01-01T00:00:00.000Z",
 };

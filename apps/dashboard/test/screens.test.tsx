@@ -86,6 +86,7 @@ describe("Allowed origins", () => {
 const KEY: ApiKey = {
   id: "11111111-1111-4111-8111-111111111111",
   key_type: "public",
+  mode: "live",
   key_masked: "pub_••••••••AbCd",
   created_at: "2026-03-01T00:00:00.000Z",
   last_used_at: null,

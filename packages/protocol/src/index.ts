@@ -54,6 +54,18 @@ export const OFFER_TYPES = [
 ] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
 
+/**
+ * Whether cancel-flow requests must carry a customer token minted by the merchant's server
+ * (docs/design.md §11): `off` ignores tokens, `optional` checks one when sent, `required` refuses
+ * requests without a valid one.
+ */
+export const CUSTOMER_VERIFICATION = ["off", "optional", "required"] as const;
+export type CustomerVerification = (typeof CUSTOMER_VERIFICATION)[number];
+
+/** Live data, or test data (written with `pub_test_`/`sk_test_` keys, §11). */
+export const MODES = ["live", "test"] as const;
+export type Mode = (typeof MODES)[number];
+
 /** `pub_` keys are for browsers (the widget), `sk_` keys for servers. */
 export const KEY_TYPES = ["public", "secret"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -95,8 +107,10 @@ export type {
   AllowedOrigins,
   ApiKey,
   CreatedApiKey,
+  CreatedCustomerTokenSecret,
   CreatedProject,
   CreateProjectBody,
+  CustomerTokenSecret,
   KeyTypeBody,
   Project,
   UpdateProjectBody,

@@ -7,6 +7,8 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KEY_BODY_LENGTH = 43;
 
 export const KEY_PREFIX: Record<KeyType, string> = { public: "pub_", secret: "sk_" };
+/** Test keys (docs/design.md §11): `pub_test_…`, `sk_test_…`; what they write is test data. */
+const TEST_MARK = "test_";
 
 /** Uniform base62 via rejection sampling: bytes ≥ 248 would bias the modulo, so they are skipped. */
 function randomBase62(length: number): string {
@@ -30,9 +32,15 @@ export function keyTypeOf(rawKey: string): KeyType | null {
   return null;
 }
 
+/** Whether a raw key is a test key (`pub_test_…`, `sk_test_…`). */
+export function isTestKey(rawKey: string): boolean {
+  const type = keyTypeOf(rawKey);
+  return type !== null && rawKey.startsWith(KEY_PREFIX[type] + TEST_MARK);
+}
+
 export function keyHint(rawKey: string): string {
   const type = keyTypeOf(rawKey);
-  const prefix = type ? KEY_PREFIX[type] : "";
+  const prefix = type ? KEY_PREFIX[type] + (isTestKey(rawKey) ? TEST_MARK : "") : "";
   return `${prefix}…${rawKey.slice(-4)}`;
 }
 
@@ -41,11 +49,20 @@ export function maskedFromHint(hint: string): string {
   return hint.replace("…", "••••••••");
 }
 
-export function generateApiKey(keyType: KeyType): { raw: string; record: NewApiKey } {
-  const raw = `${KEY_PREFIX[keyType]}${randomBase62(KEY_BODY_LENGTH)}`;
+export function generateApiKey(
+  keyType: KeyType,
+  livemode = true,
+): { raw: string; record: NewApiKey } {
+  const raw = `${KEY_PREFIX[keyType]}${livemode ? "" : TEST_MARK}${randomBase62(KEY_BODY_LENGTH)}`;
   return {
     raw,
-    record: { id: randomUUID(), keyType, keyHash: hashApiKey(raw), keyHint: keyHint(raw) },
+    record: {
+      id: randomUUID(),
+      keyType,
+      keyHash: hashApiKey(raw),
+      keyHint: keyHint(raw),
+      livemode,
+    },
   };
 }
 
@@ -58,5 +75,5 @@ export function sameDigest(a: string, b: string): boolean {
 
 /** Keys have a fixed shape; anything else is refused before touching the database. */
 export function looksLikeApiKey(value: string): boolean {
-  return /^(pub|sk)_[0-9A-Za-z]{32,128}$/.test(value);
+  return /^(pub|sk)_(test_)?[0-9A-Za-z]{32,128}$/.test(value);
 }

@@ -23,6 +23,8 @@ function bodyEmail(request: FastifyRequest): string | null {
 }
 
 export function flowClientOf(request: FastifyRequest, principal: Principal): FlowClient {
+  // A customer token vouches for its customer: their budget, wherever they connect from.
+  if (request.customer) return { identity: `customer:${request.customer.email}`, verified: true };
   const email =
     principal.kind === "key" && principal.keyType === "secret" ? bodyEmail(request) : null;
   if (email) return { identity: `customer:${email}`, verified: true };

@@ -26,7 +26,15 @@ export type Principal =
       /** The cookie session's hash, when `via` is "cookie". */
       sessionHash?: string;
     }
-  | { kind: "key"; keyType: KeyType; keyId: string; projectId: string; userId: string };
+  | {
+      kind: "key";
+      keyType: KeyType;
+      keyId: string;
+      projectId: string;
+      userId: string;
+      /** False for a test key (pub_test_, sk_test_): it writes and reads test data. */
+      livemode: boolean;
+    };
 
 /** last_used_at is written at most once a minute per key, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -123,6 +131,7 @@ export async function authenticate(
     keyId: found.key.id,
     projectId: found.key.projectId,
     userId: found.userId,
+    livemode: found.key.livemode,
   };
 }
 

@@ -21,6 +21,7 @@ export const serializeProject = (project: ProjectRecord) => ({
   support_email: project.supportEmail,
   allowed_origins: project.allowedOrigins,
   max_claimed_mrr: project.maxClaimedMrrCents,
+  customer_verification: project.customerVerification,
   created_at: project.createdAt,
   updated_at: project.updatedAt,
 });
@@ -28,6 +29,7 @@ export const serializeProject = (project: ProjectRecord) => ({
 export const serializeApiKey = (key: ApiKeyRecord) => ({
   id: key.id,
   key_type: key.keyType,
+  mode: key.livemode ? ("live" as const) : ("test" as const),
   key_masked: maskedFromHint(key.keyHint),
   created_at: key.createdAt,
   last_used_at: key.lastUsedAt,

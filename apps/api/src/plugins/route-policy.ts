@@ -129,6 +129,7 @@ const policyPlugin = fp<{ paths: Set<string> }>(
   async (app: FastifyInstance, { paths }) => {
     app.decorateRequest("principal", null);
     app.decorateRequest("sessionRenewed", false);
+    app.decorateRequest("customer", null);
     const ownOrigin = new URL(app.config.publicUrl).origin;
 
     /**

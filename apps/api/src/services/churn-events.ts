@@ -56,12 +56,22 @@ export interface FlowCaller {
    * Who vouches for the customer and their MRR: no one (a browser with the public key), a
    * customer token minted by the merchant's server, or the merchant's server itself (secret key).
    */
-  vouch: { by: "nobody" } | { by: "customer_token"; email: string } | { by: "secret_key" };
+  vouch:
+    | { by: "nobody" }
+    | {
+        by: "customer_token";
+        email: string;
+        /** Whether the token carries the MRR (else the body's MRR is still only a claim). */
+        mrr: boolean;
+      }
+    | { by: "secret_key" };
   /** False for a test key. */
   livemode: boolean;
 }
 
-const isVerified = (caller: FlowCaller) => caller.vouch.by !== "nobody";
+/** Whether the MRR sent comes from someone who vouches for it. */
+const isVerified = (caller: FlowCaller) =>
+  caller.vouch.by === "secret_key" || (caller.vouch.by === "customer_token" && caller.vouch.mrr);
 
 export interface ChurnEventsService {
   submit(
@@ -75,7 +85,12 @@ export interface ChurnEventsService {
     caller: FlowCaller,
   ): Promise<ChurnEventRecord>;
   decline(projectId: string, eventId: string, caller: FlowCaller): Promise<ChurnEventRecord>;
-  create(projectId: string, body: CreateChurnEventBody): Promise<ChurnEventRecord>;
+  /** Recorded by the merchant's server or dashboard; `livemode` false for a test key. */
+  create(
+    projectId: string,
+    body: CreateChurnEventBody,
+    livemode: boolean,
+  ): Promise<ChurnEventRecord>;
   markFinal(projectId: string, id: string, status: "recovered" | "lost"): Promise<ChurnEventRecord>;
   /** Hears every committed domain event; returns a function that stops listening. */
   subscribe(listener: DomainEventListener): () => void;
@@ -310,7 +325,7 @@ export function createChurnEventsService(deps: {
       return settle(result, noLongerPossible);
     },
 
-    async create(projectId, body) {
+    async create(projectId, body, livemode) {
       if (body.mrr === undefined && body.mrr_cents === undefined) {
         throw badRequest("body/mrr (or body/mrr_cents) is required: monthly revenue in cents");
       }
@@ -334,7 +349,7 @@ export function createChurnEventsService(deps: {
           // Recorded by the merchant's server or dashboard: their own numbers.
           mrrVerified: true,
           offerTerms: null,
-          livemode: true,
+          livemode,
         },
         toIso(clock.now()),
         publisher("churn_event.created"),

@@ -9,6 +9,7 @@ import type {
   CancelReason,
   ChurnSource,
   ChurnStatus,
+  CustomerVerification,
   KeyType,
   OfferType,
   PublicOffer,
@@ -44,6 +45,8 @@ export interface ProjectRecord {
   allowedOrigins: string[];
   /** The largest MRR (cents) a browser may claim for a customer; larger claims are refused. */
   maxClaimedMrrCents: number;
+  /** Whether cancel-flow requests must, may or need not carry a customer token (§11). */
+  customerVerification: CustomerVerification;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,6 +55,8 @@ export interface ApiKeyRecord {
   id: string;
   projectId: string;
   keyType: KeyType;
+  /** False for a test key: what it writes is test data. */
+  livemode: boolean;
   keyHint: string;
   createdAt: string;
   lastUsedAt: string | null;
@@ -63,6 +68,7 @@ export interface ApiKeyRecord {
 export interface NewApiKey {
   id: string;
   keyType: KeyType;
+  livemode: boolean;
   keyHash: string;
   keyHint: string;
 }
@@ -118,7 +124,12 @@ export interface ProjectsRepository {
   findDefault(userId: string): Promise<ProjectRecord | null>;
   update(
     id: string,
-    changes: { name?: string; supportEmail?: string | null; maxClaimedMrrCents?: number },
+    changes: {
+      name?: string;
+      supportEmail?: string | null;
+      maxClaimedMrrCents?: number;
+      customerVerification?: CustomerVerification;
+    },
     now: string,
   ): Promise<ProjectRecord | null>;
   delete(id: string): Promise<boolean>;
@@ -128,7 +139,10 @@ export interface ProjectsRepository {
 
 export interface ApiKeysRepository {
   create(projectId: string, key: NewApiKey, now: string): Promise<ApiKeyRecord>;
-  /** Inserts the new key and makes the project's other live keys of that type expire at `oldKeysExpireAt`. */
+  /**
+   * Inserts the new key and makes the project's other usable keys of that type and mode expire
+   * at `oldKeysExpireAt` (never later than they already would).
+   */
   rotate(
     projectId: string,
     key: NewApiKey,
@@ -165,8 +179,37 @@ export interface SessionsRepository {
   delete(tokenHash: string): Promise<void>;
 }
 
+export interface CustomerTokenSecretRecord {
+  id: string;
+  projectId: string;
+  /** The HMAC key itself: a token is verified with it. */
+  secret: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** The keys merchants' servers sign customer tokens with (docs/design.md §11). */
+export interface CustomerTokenSecretsRepository {
+  /**
+   * Stores a new secret unless the project already has `maxActive` active ones (→ false). The
+   * check and the insert are one transaction.
+   */
+  create(
+    projectId: string,
+    secret: { id: string; secret: string },
+    now: string,
+    maxActive: number,
+  ): Promise<CustomerTokenSecretRecord | null>;
+  /** Newest first, revoked ones included. */
+  listByProject(projectId: string): Promise<CustomerTokenSecretRecord[]>;
+  /** The project's active secret with this id (a token's `kid`), or null. */
+  findActive(projectId: string, id: string): Promise<CustomerTokenSecretRecord | null>;
+  revoke(projectId: string, id: string, now: string): Promise<CustomerTokenSecretRecord | null>;
+}
+
 export interface Repositories {
   users: UsersRepository;
+  customerTokenSecrets: CustomerTokenSecretsRepository;
   sessions: SessionsRepository;
   projects: ProjectsRepository;
   apiKeys: ApiKeysRepository;
@@ -450,6 +493,7 @@ export interface NewTrackEvent {
 }
 
 export interface TrackEventRecord extends NewTrackEvent {
+  livemode: boolean;
   id: number;
   projectId: string;
   apiKeyId: string | null;
@@ -464,7 +508,7 @@ export interface TrackEventsRepository {
    */
   insertMany(
     projectId: string,
-    apiKeyId: string | null,
+    key: { id: string | null; livemode: boolean },
     events: NewTrackEvent[],
     now: string,
     quotaBytes: number,

@@ -1,3 +1,4 @@
+import type { CustomerClaims } from "../auth/customer-token.js";
 import type { JwtService } from "../auth/jwt.js";
 import type { PasswordHasher } from "../auth/passwords.js";
 import type { Principal, PrincipalKind } from "../auth/principal.js";
@@ -24,6 +25,8 @@ declare module "fastify" {
     principal: Principal | null;
     /** The cookie session's expiry moved forward: the cookie is sent again with the answer. */
     sessionRenewed: boolean;
+    /** The customer a valid customer token vouches for (cancel flow, docs/design.md §11). */
+    customer: CustomerClaims | null;
   }
   interface FastifyContextConfig {
     /** Who may call the route (plugins/route-policy.ts); every route declares it. */

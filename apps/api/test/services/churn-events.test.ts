@@ -94,10 +94,14 @@ describe("each change publishes one domain event, stored with it and heard after
     const { event } = await submit();
     await service.decline(projectId, event.id, BROWSER);
     await service.markFinal(projectId, event.id, "lost");
-    const created = await service.create(projectId, {
-      customer_email: "bob@example.com",
-      mrr: 100,
-    });
+    const created = await service.create(
+      projectId,
+      {
+        customer_email: "bob@example.com",
+        mrr: 100,
+      },
+      true,
+    );
     await service.markFinal(projectId, created.id, "recovered");
     expect(heard.map((e) => [e.type, e.churnEventId])).toEqual([
       ["cancel_flow.submitted", event.id],
@@ -175,10 +179,10 @@ describe("input rules", () => {
 
   test("create needs mrr or mrr_cents, and they must agree", async () => {
     await expect(
-      service.create(projectId, { customer_email: "a@example.com" }),
+      service.create(projectId, { customer_email: "a@example.com" }, true),
     ).rejects.toMatchObject({ statusCode: 400 });
     await expect(
-      service.create(projectId, { customer_email: "a@example.com", mrr: 1, mrr_cents: 2 }),
+      service.create(projectId, { customer_email: "a@example.com", mrr: 1, mrr_cents: 2 }, true),
     ).rejects.toMatchObject({ statusCode: 400 });
   });
 });

@@ -29,7 +29,7 @@ test("events past the retention are pruned in batches; newer ones and their quot
     }));
     await storage.repos.trackEvents.insertMany(
       project.id,
-      null,
+      { id: null, livemode: true },
       events,
       new Date(clock.now()).toISOString(),
       1e12,

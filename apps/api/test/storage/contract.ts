@@ -26,9 +26,10 @@ const T0 = Date.parse("2026-03-01T10:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 const HOUR = 3_600_000;
 
-const newKey = (keyType: "public" | "secret" = "public"): NewApiKey => ({
+const newKey = (keyType: "public" | "secret" = "public", livemode = true): NewApiKey => ({
   id: randomUUID(),
   keyType,
+  livemode,
   keyHash: randomUUID().replaceAll("-", "").repeat(2),
   keyHint: `${keyType === "public" ? "pub_" : "sk_"}…abcd`,
 });
@@ -52,6 +53,9 @@ const DISCOUNT: PublicOffer = {
   discount_percent: 30,
   discount_duration_months: 3,
 };
+/** A live key's view of /track writes (no key id needed by the store). */
+const LIVE_KEY = { id: null, livemode: true };
+
 /** The client every helper below acts as, unless a test says otherwise. */
 const CLIENT = "client-a";
 const OWNER: FlowOwner = { kind: "client", clientKey: CLIENT };
@@ -895,7 +899,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
       test("a batch is stored whole, counted in the usage and listed newest first", async () => {
         const stored = await storage.repos.trackEvents.insertMany(
           projectId,
-          null,
+          LIVE_KEY,
           [
             { ...event("a"), customerEmail: "a@example.com" },
             { ...event("b", '{"plan":"pro"}'), customerId: "c1" },
@@ -916,7 +920,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         await expect(
           storage.repos.trackEvents.insertMany(
             projectId,
-            null,
+            LIVE_KEY,
             [event("ok"), event("bad", "{not json")],
             at(1),
             QUOTA,
@@ -928,7 +932,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
       test("a batch that would pass the quota stores nothing; other projects are unaffected", async () => {
         const big = `{"x":"${"y".repeat(4000)}"}`;
         const insert = (project: string, name: string) =>
-          storage.repos.trackEvents.insertMany(project, null, [event(name, big)], at(0), 5000);
+          storage.repos.trackEvents.insertMany(project, LIVE_KEY, [event(name, big)], at(0), 5000);
         expect(await insert(projectId, "a")).toEqual({ stored: 1, overQuota: false });
         expect(await insert(projectId, "b")).toEqual({ stored: 0, overQuota: true });
         expect((await storage.repos.trackEvents.usage(projectId)).events).toBe(1);
@@ -940,7 +944,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         for (let i = 0; i < 5; i++) {
           await storage.repos.trackEvents.insertMany(
             projectId,
-            null,
+            LIVE_KEY,
             [event(`e${i}`)],
             at(i * HOUR),
             QUOTA,

@@ -1,6 +1,6 @@
 import { type Static, type TInteger, type TOptional, type TString, Type } from "@sinclair/typebox";
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerWireField } from "../customer-fields.js";
-import { CANCEL_REASONS, CHURN_STATUSES, OFFER_TYPES } from "../index.js";
+import { CANCEL_REASONS, CHURN_STATUSES, MODES, OFFER_TYPES } from "../index.js";
 import { REASON_TEXT_MAX_LENGTH } from "../limits.js";
 import { Nullable, PageQuery, refTo, StringEnum, Timestamp } from "./common.js";
 import { PublicOffer, ReasonInput } from "./offers.js";
@@ -119,6 +119,7 @@ export const ChurnEventsFilter = Type.Object({
   q: Type.Optional(
     Type.String({ maxLength: 254, description: "Part of the customer's email (case-insensitive)" }),
   ),
+  mode: Type.Optional(StringEnum(MODES, "live (default) or test data")),
 });
 export type ChurnEventsFilter = Static<typeof ChurnEventsFilter>;
 

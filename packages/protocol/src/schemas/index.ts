@@ -15,7 +15,13 @@ import { User } from "./accounts.js";
 import { ChurnEvent } from "./churn-events.js";
 import { ErrorResponse } from "./common.js";
 import { PublicOffer, RetentionOffer } from "./offers.js";
-import { ApiKey, CreatedApiKey, Project } from "./projects.js";
+import {
+  ApiKey,
+  CreatedApiKey,
+  CreatedCustomerTokenSecret,
+  CustomerTokenSecret,
+  Project,
+} from "./projects.js";
 import { ChurnStats, StatsTimeseries } from "./stats.js";
 
 /** The named models (`$id`) the schemas refer to with refTo(): register each once (addSchema). */
@@ -30,4 +36,6 @@ export const SHARED_SCHEMAS = [
   ChurnEvent,
   ChurnStats,
   StatsTimeseries,
+  CustomerTokenSecret,
+  CreatedCustomerTokenSecret,
 ] as const;

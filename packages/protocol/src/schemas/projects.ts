@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { MRR_MAX_CENTS } from "../customer-fields.js";
-import { KEY_TYPES } from "../index.js";
+import { CUSTOMER_VERIFICATION, KEY_TYPES, MODES } from "../index.js";
 import { NullableTimestamp, refTo, StringEnum, Timestamp } from "./common.js";
 
 export const AllowedOrigins = Type.Object({
@@ -26,6 +26,10 @@ export const Project = Type.Object(
       description:
         "The largest MRR (cents) the cancel flow accepts from a browser for one customer; larger claims get 400",
     }),
+    customer_verification: StringEnum(
+      CUSTOMER_VERIFICATION,
+      "off: customer tokens are ignored; optional: one sent must be valid; required: every cancel-flow request needs a valid one (else 401 CUSTOMER_TOKEN_INVALID)",
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -50,6 +54,7 @@ export const UpdateProjectBody = Type.Object(
     name: Type.Optional(ProjectName),
     support_email: Type.Optional(SupportEmail),
     max_claimed_mrr: Type.Optional(MaxClaimedMrr),
+    customer_verification: Type.Optional(StringEnum(CUSTOMER_VERIFICATION)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -65,6 +70,7 @@ export type CreatedProject = Static<typeof CreatedProject>;
 const apiKeyFields = {
   id: Type.String(),
   key_type: StringEnum(KEY_TYPES),
+  mode: StringEnum(MODES, "test keys (pub_test_…, sk_test_…) write test data"),
   key_masked: Type.String({ description: "The prefix, dots and the key's last 4 characters" }),
   created_at: Timestamp,
   last_used_at: NullableTimestamp,
@@ -75,9 +81,43 @@ export const ApiKey = Type.Object(apiKeyFields, { $id: "ApiKey" });
 export type ApiKey = Static<typeof ApiKey>;
 
 export const KeyTypeBody = Type.Object(
-  { key_type: StringEnum(KEY_TYPES) },
+  {
+    key_type: StringEnum(KEY_TYPES),
+    mode: Type.Optional(StringEnum(MODES, "live (default) or test")),
+  },
   { additionalProperties: false },
 );
+
+/** `?mode=test` shows test data; a test key sees only test data. */
+export const ModeQuery = Type.Object({
+  mode: Type.Optional(StringEnum(MODES, "live (default; a test key's default is test) or test")),
+});
+
+const secretFields = {
+  id: Type.String({ description: "The `kid` a customer token's header names" }),
+  created_at: Timestamp,
+};
+
+/** A customer-token secret as listed: never the secret itself. */
+export const CustomerTokenSecret = Type.Object(
+  {
+    ...secretFields,
+    secret_masked: Type.String({ description: "wbct_, dots and the last 4 characters" }),
+    revoked_at: NullableTimestamp,
+  },
+  { $id: "CustomerTokenSecret" },
+);
+export type CustomerTokenSecret = Static<typeof CustomerTokenSecret>;
+
+/** A new customer-token secret: the only time `secret` is shown. */
+export const CreatedCustomerTokenSecret = Type.Object(
+  {
+    ...secretFields,
+    secret: Type.String({ description: "wbct_ + 43 base64url characters; shown once" }),
+  },
+  { $id: "CreatedCustomerTokenSecret" },
+);
+export type CreatedCustomerTokenSecret = Static<typeof CreatedCustomerTokenSecret>;
 export type KeyTypeBody = Static<typeof KeyTypeBody>;
 
 /** A key as created or rotated: the only time the raw `key` is shown. */

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { CANCEL_REASONS } from "../index.js";
+import { CANCEL_REASONS, MODES } from "../index.js";
 import { STATS_INTERVALS } from "../limits.js";
 import { StringEnum } from "./common.js";
 
@@ -11,9 +11,12 @@ export const PeriodBound = Type.String({
 });
 
 /** `?from=&to=`: [from, to) on `created_at`; without them, all time. */
+const ModeParam = Type.Optional(StringEnum(MODES, "live (default) or test data"));
+
 export const StatsQuery = Type.Object({
   from: Type.Optional(PeriodBound),
   to: Type.Optional(PeriodBound),
+  mode: ModeParam,
 });
 export type StatsQuery = Static<typeof StatsQuery>;
 
@@ -23,6 +26,7 @@ export const TimeseriesQuery = Type.Object({
   interval: Type.Optional(
     StringEnum(STATS_INTERVALS, "Bucket size (default day); weeks start on Monday"),
   ),
+  mode: ModeParam,
 });
 export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
 

@@ -14,8 +14,9 @@ import {
 } from "@windback/protocol/schemas";
 import type { FastifyRequest } from "fastify";
 import { flowClientOf } from "../../auth/client.js";
+import { type CustomerClaims, verifyCustomerToken } from "../../auth/customer-token.js";
 import { principalOf } from "../../auth/principal.js";
-import { AppError } from "../../lib/errors.js";
+import { AppError, unauthenticated } from "../../lib/errors.js";
 import { requireCancelReason, serializePublicOffer } from "../../lib/offers.js";
 import type { FlowCaller } from "../../services/churn-events.js";
 import { authErrors } from "../schemas.js";
@@ -42,19 +43,82 @@ function callerOf(request: FastifyRequest): FlowCaller {
   const secret = principal.kind === "key" && principal.keyType === "secret";
   return {
     client: identity,
-    vouch: secret ? { by: "secret_key" } : { by: "nobody" },
-    livemode: true,
+    vouch: secret
+      ? { by: "secret_key" }
+      : request.customer
+        ? {
+            by: "customer_token",
+            email: request.customer.email,
+            mrr: request.customer.mrr !== undefined,
+          }
+        : { by: "nobody" },
+    livemode: principal.kind === "key" && principal.livemode,
   };
+}
+
+/** A verified customer's claims replace what the body says about them. */
+function withClaims<T extends { customer_email: string }>(
+  body: T,
+  customer: CustomerClaims | null,
+): T {
+  if (!customer) return body;
+  const claimed: Record<string, string | number> = { customer_email: customer.email };
+  if (customer.name !== undefined) claimed.customer_name = customer.name;
+  if (customer.subscriptionId !== undefined)
+    claimed.provider_subscription_id = customer.subscriptionId;
+  if (customer.plan !== undefined) claimed.plan_name = customer.plan;
+  if (customer.mrr !== undefined) claimed.mrr = customer.mrr;
+  if (customer.currency !== undefined) claimed.currency = customer.currency;
+  if (customer.provider !== undefined) claimed.provider = customer.provider;
+  if (customer.tenureDays !== undefined) claimed.tenure_days = customer.tenureDays;
+  // The token's MRR is the one that counts; the body's spelling of it must not disagree.
+  const { mrr_cents: _dropped, ...rest } = body as T & { mrr_cents?: number };
+  return { ...(customer.mrr !== undefined ? rest : body), ...claimed } as T;
 }
 
 /** What the widget calls (docs/design.md §2.6). The key decides the project; there is no slug. */
 export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const churnEvents = app.services.churnEvents;
 
+  /**
+   * The project's customer_verification (docs/design.md §11) for a browser's change: `off`
+   * ignores tokens; `optional` checks one when sent; `required` refuses a request without a
+   * valid one. A valid token's customer is `request.customer`. It runs before the budget, so a
+   * refused request spends none of it. A secret key speaks for its own server: no token needed.
+   */
+  async function checkCustomerToken(request: FastifyRequest) {
+    const principal = principalOf(request);
+    if (principal.kind !== "key" || principal.keyType !== "public") return;
+    const project = await app.repos.projects.findById(principal.projectId);
+    const setting = project?.customerVerification ?? "off";
+    if (setting === "off") return;
+    const token = (request.body as { customer_token?: string } | undefined)?.customer_token;
+    if (token === undefined && setting === "optional") return;
+    const claims =
+      token === undefined
+        ? null
+        : await verifyCustomerToken(
+            token,
+            principal.projectId,
+            app.repos.customerTokenSecrets,
+            app.clock.now(),
+          );
+    if (!claims) {
+      throw unauthenticated(
+        token === undefined
+          ? "This project requires a customer token (customer_token) from the merchant's server"
+          : "The customer token is invalid, expired or not this project's",
+        ERROR_CODES.CUSTOMER_TOKEN_INVALID,
+      );
+    }
+    request.customer = claims;
+  }
+  const verified = { config, preHandler: checkCustomerToken };
+
   app.post(
     "/cancel-flow/submit",
     {
-      config,
+      ...verified,
       schema: {
         tags,
         operationId: "submitCancellation",
@@ -68,7 +132,7 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { event, deduplicated, offer } = await churnEvents.submit(
         keyProjectId(request),
-        request.body,
+        withClaims(request.body, request.customer),
         callerOf(request),
       );
       return reply.status(deduplicated ? 202 : 200).send({
@@ -102,7 +166,7 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/cancel-flow/accept-offer",
     {
-      config,
+      ...verified,
       schema: {
         tags,
         operationId: "acceptOffer",
@@ -116,7 +180,7 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const event = await churnEvents.acceptOffer(
         keyProjectId(request),
-        request.body,
+        withClaims(request.body, request.customer),
         callerOf(request),
       );
       return { success: true as const, message: "Offer accepted", event_id: event.id };
@@ -126,7 +190,7 @@ export const cancelFlowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/cancel-flow/decline",
     {
-      config,
+      ...verified,
       schema: {
         tags,
         operationId: "declineOffer",

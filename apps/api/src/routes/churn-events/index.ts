@@ -16,6 +16,8 @@ import {
   Slug,
   Uuid,
 } from "@windback/protocol/schemas";
+import type { FastifyRequest } from "fastify";
+import { principalOf } from "../../auth/principal.js";
 import { toIso } from "../../lib/clock.js";
 import { csvRow } from "../../lib/csv.js";
 import { badRequest, notFound } from "../../lib/errors.js";
@@ -23,7 +25,7 @@ import { requireCancelReason } from "../../lib/offers.js";
 import { serializeChurnEvent } from "../../lib/serializers.js";
 import { parseBound } from "../../services/stats.js";
 import type { ChurnEventFilter, ChurnEventRecord } from "../../storage/types.js";
-import { resolveProject, slugParam } from "../projects/resolve.js";
+import { livemodeOf, resolveProject, slugParam } from "../projects/resolve.js";
 import { authErrors, operationId } from "../schemas.js";
 
 export interface ChurnEventsRoutesOptions {
@@ -65,10 +67,10 @@ async function* csvLines(events: AsyncIterable<ChurnEventRecord>): AsyncGenerato
 }
 
 /** The query's filters, checked: a reason alias maps to its id, bounds become timestamps. */
-function filterOf(query: ChurnEventsFilterQuery): ChurnEventFilter {
+function filterOf(request: FastifyRequest, query: ChurnEventsFilterQuery): ChurnEventFilter {
   const q = query.q?.trim().toLowerCase();
   const filter: ChurnEventFilter = {
-    livemode: true,
+    livemode: livemodeOf(request, query.mode),
     ...(query.status !== undefined && { status: query.status }),
     ...(query.reason !== undefined && {
       reason: requireCancelReason(query.reason, "querystring/reason"),
@@ -109,7 +111,10 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
     },
     async (request, reply) => {
       const project = await resolveProject(app, request, slugParam(request));
-      const event = await churnEvents.create(project.id, request.body);
+      const principal = principalOf(request);
+      // What a test key writes is test data.
+      const livemode = principal.kind !== "key" || principal.livemode;
+      const event = await churnEvents.create(project.id, request.body, livemode);
       return reply.status(201).send({ data: serializeChurnEvent(event) });
     },
   );
@@ -128,7 +133,7 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
       },
     },
     async (request) => {
-      const filter = filterOf(request.query);
+      const filter = filterOf(request, request.query);
       const project = await resolveProject(app, request, slugParam(request));
       const { limit = 20, offset = 0 } = request.query;
       const { items, total } = await app.repos.churnEvents.list(project.id, {
@@ -162,7 +167,7 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
       },
     },
     async (request, reply) => {
-      const filter = filterOf(request.query);
+      const filter = filterOf(request, request.query);
       const project = await resolveProject(app, request, slugParam(request));
       const events = app.repos.churnEvents.exportAll(project.id, filter);
       const day = toIso(app.clock.now()).slice(0, 10);
@@ -191,7 +196,10 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
     async (request) => {
       const project = await resolveProject(app, request, slugParam(request));
       const event = await app.repos.churnEvents.findById(project.id, request.params.id);
-      if (!event) throw notFound("Churn event");
+      // A test key sees test data only.
+      if (!event || (event.livemode && !livemodeOf(request, undefined))) {
+        throw notFound("Churn event");
+      }
       return { data: serializeChurnEvent(event) };
     },
   );

@@ -74,7 +74,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
     },
     async (request, reply) => {
       const project = await resolveProject(app, request, slugParam(request));
-      const { raw, record } = generateApiKey(request.body.key_type);
+      const { raw, record } = generateApiKey(request.body.key_type, request.body.mode !== "test");
       const key = await app.repos.apiKeys.create(project.id, record, toIso(app.clock.now()));
       return reply.status(201).send({ data: { ...serializeApiKey(key), key: raw } });
     },
@@ -87,7 +87,8 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
       schema: {
         tags,
         operationId: operationId("rotateApiKeys", scoped),
-        summary: "Create a new key; the previous keys of that type stop working in 24 hours",
+        summary:
+          "Create a new key; the previous keys of that type and mode stop working in 24 hours",
         ...(params && { params }),
         body: KeyTypeBody,
         response: { 201: CreatedKey, ...authErrors },
@@ -96,7 +97,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = as
     async (request, reply) => {
       const project = await resolveProject(app, request, slugParam(request));
       const now = app.clock.now();
-      const { raw, record } = generateApiKey(request.body.key_type);
+      const { raw, record } = generateApiKey(request.body.key_type, request.body.mode !== "test");
       const key = await app.repos.apiKeys.rotate(
         project.id,
         record,

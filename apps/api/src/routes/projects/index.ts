@@ -21,6 +21,7 @@ import { serializeProject } from "../../lib/serializers.js";
 import { authErrors } from "../schemas.js";
 import { allowedOriginsRoutes } from "./allowed-origins.js";
 import { apiKeysRoutes } from "./api-keys.js";
+import { customerTokenSecretsRoutes } from "./customer-token-secrets.js";
 import { resolveProject } from "./resolve.js";
 
 /** "Acme Analytics (EU)" → "acme-analytics-eu"; never empty. */
@@ -141,7 +142,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       handler: async (request) => {
         const project = await resolveProject(app, request, request.params.slug);
-        const { name, support_email, max_claimed_mrr } = request.body;
+        const { name, support_email, max_claimed_mrr, customer_verification } = request.body;
         const updated = await app.repos.projects.update(
           project.id,
           {
@@ -151,6 +152,9 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 support_email === null ? null : requireEmail(support_email, "body/support_email"),
             }),
             ...(max_claimed_mrr !== undefined && { maxClaimedMrrCents: max_claimed_mrr }),
+            ...(customer_verification !== undefined && {
+              customerVerification: customer_verification,
+            }),
           },
           toIso(app.clock.now()),
         );
@@ -180,6 +184,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  await app.register(customerTokenSecretsRoutes);
   await app.register(apiKeysRoutes, { path: "/projects/:slug/api-keys", scoped: true });
   await app.register(apiKeysRoutes, { path: "/api-keys", scoped: false });
   await app.register(allowedOriginsRoutes, {

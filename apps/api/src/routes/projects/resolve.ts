@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { principalOf } from "../../auth/principal.js";
-import { notFound } from "../../lib/errors.js";
+import { forbidden, notFound } from "../../lib/errors.js";
 import type { ProjectRecord } from "../../storage/types.js";
 
 /**
@@ -31,4 +31,22 @@ export async function resolveProject(
 /** The `:slug` route parameter when the route has one. */
 export function slugParam(request: FastifyRequest): string | undefined {
   return (request.params as { slug?: string } | undefined)?.slug;
+}
+
+/**
+ * Whether a read sees live or test data (docs/design.md §11): `?mode=test` shows test data; a
+ * test key sees test data only (asking it for live data is a 403).
+ */
+export function livemodeOf(
+  request: FastifyRequest,
+  requested: "live" | "test" | undefined,
+): boolean {
+  const principal = principalOf(request);
+  if (principal.kind === "key" && !principal.livemode) {
+    if (requested === "live") {
+      throw forbidden("A test key sees test data only: use a live key or a session for live data");
+    }
+    return false;
+  }
+  return requested !== "test";
 }

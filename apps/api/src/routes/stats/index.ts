@@ -11,7 +11,7 @@ import {
 } from "@windback/protocol/schemas";
 import { badRequest } from "../../lib/errors.js";
 import { parseBound, parsePeriod } from "../../services/stats.js";
-import { resolveProject, slugParam } from "../projects/resolve.js";
+import { livemodeOf, resolveProject, slugParam } from "../projects/resolve.js";
 import { authErrors, operationId } from "../schemas.js";
 
 export interface StatsRoutesOptions {
@@ -60,10 +60,11 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
     async (request) => {
       const { from, to } = request.query;
       const period = from === undefined && to === undefined ? undefined : parsePeriod({ from, to });
+      const livemode = livemodeOf(request, request.query.mode);
       const project = await resolveProject(app, request, slugParam(request));
       return {
         data: await app.services.stats.stats(project.id, {
-          livemode: true,
+          livemode,
           ...(period && { period }),
         }),
       };
@@ -89,10 +90,11 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
       const from = parseBound(request.query.from, "querystring/from");
       const to = parseBound(request.query.to, "querystring/to");
       if (from >= to) throw badRequest("querystring/from must be before querystring/to");
+      const livemode = livemodeOf(request, request.query.mode);
       const project = await resolveProject(app, request, slugParam(request));
       return {
         data: await app.services.stats.timeseries(project.id, {
-          livemode: true,
+          livemode,
           from,
           to,
           interval: request.query.interval ?? "day",

@@ -147,7 +147,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (accepted.length > 0) {
         const result = await app.repos.trackEvents.insertMany(
           principal.projectId,
-          principal.keyId,
+          { id: principal.keyId, livemode: principal.livemode },
           accepted,
           now,
           app.config.trackQuotaBytes,

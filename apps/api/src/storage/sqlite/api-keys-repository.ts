@@ -8,6 +8,7 @@ interface ApiKeyRow {
   key_type: KeyType;
   key_hash: string;
   key_hint: string;
+  livemode: number;
   created_at: string;
   last_used_at: string | null;
   expires_at: string | null;
@@ -18,6 +19,7 @@ const toKey = (row: ApiKeyRow): ApiKeyRecord => ({
   id: row.id,
   projectId: row.project_id,
   keyType: row.key_type,
+  livemode: row.livemode === 1,
   keyHint: row.key_hint,
   createdAt: row.created_at,
   lastUsedAt: row.last_used_at,
@@ -33,8 +35,9 @@ export function insertApiKey(
 ): ApiKeyRecord {
   cachedStatement(
     db,
-    "INSERT INTO api_keys (id, project_id, key_type, key_hash, key_hint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  ).run(key.id, projectId, key.keyType, key.keyHash, key.keyHint, now);
+    `INSERT INTO api_keys (id, project_id, key_type, livemode, key_hash, key_hint, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(key.id, projectId, key.keyType, key.livemode ? 1 : 0, key.keyHash, key.keyHint, now);
   return toKey(
     cachedStatement<[string], ApiKeyRow>(db, "SELECT * FROM api_keys WHERE id = ?").get(
       key.id,
@@ -53,9 +56,9 @@ export function createApiKeysRepository(db: SqliteDatabase): ApiKeysRepository {
     `SELECT k.*, p.user_id FROM api_keys k JOIN projects p ON p.id = k.project_id
      WHERE k.key_hash = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)`,
   );
-  const expireOthers = db.prepare<[string, string, KeyType, string, string]>(
+  const expireOthers = db.prepare<[string, string, KeyType, number, string, string]>(
     `UPDATE api_keys SET expires_at = ?
-     WHERE project_id = ? AND key_type = ? AND id != ? AND revoked_at IS NULL
+     WHERE project_id = ? AND key_type = ? AND livemode = ? AND id != ? AND revoked_at IS NULL
        AND (expires_at IS NULL OR expires_at > ?)`,
   );
   const revoke = db.prepare<[string, string, string]>(
@@ -72,7 +75,14 @@ export function createApiKeysRepository(db: SqliteDatabase): ApiKeysRepository {
     (projectId: string, key: NewApiKey, now: string, oldKeysExpireAt: string) => {
       const created = insertApiKey(db, projectId, key, now);
       // Keys that already expire sooner keep their earlier deadline.
-      expireOthers.run(oldKeysExpireAt, projectId, key.keyType, key.id, oldKeysExpireAt);
+      expireOthers.run(
+        oldKeysExpireAt,
+        projectId,
+        key.keyType,
+        key.livemode ? 1 : 0,
+        key.id,
+        oldKeysExpireAt,
+      );
       return created;
     },
   );

@@ -1,6 +1,7 @@
 import type { Storage } from "../types.js";
 import { createApiKeysRepository } from "./api-keys-repository.js";
 import { createChurnEventsRepository } from "./churn-events-repository.js";
+import { createCustomerTokenSecretsRepository } from "./customer-token-secrets-repository.js";
 import { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
 import { withStorageErrors } from "./errors.js";
 import { createOffersRepository } from "./offers-repository.js";
@@ -30,6 +31,7 @@ export function createSqliteStorage(
     db,
     repos: {
       users: withStorageErrors(createUsersRepository(db)),
+      customerTokenSecrets: withStorageErrors(createCustomerTokenSecretsRepository(db)),
       sessions: withStorageErrors(createSessionsRepository(db)),
       projects: withStorageErrors(createProjectsRepository(db)),
       apiKeys: withStorageErrors(createApiKeysRepository(db)),

@@ -482,4 +482,32 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: "test mode and verified customers",
+    sql: `
+      -- Test keys (pub_test_, sk_test_) write test data, kept apart from live data.
+      ALTER TABLE api_keys ADD COLUMN livemode INTEGER NOT NULL DEFAULT 1
+        CHECK (livemode IN (0, 1));
+      ALTER TABLE track_events ADD COLUMN livemode INTEGER NOT NULL DEFAULT 1
+        CHECK (livemode IN (0, 1));
+
+      -- off: tokens are ignored; optional: a token, when sent, must be valid; required: every
+      -- cancel-flow request needs a valid one.
+      ALTER TABLE projects ADD COLUMN customer_verification TEXT NOT NULL DEFAULT 'off'
+        CHECK (customer_verification IN ('off', 'optional', 'required'));
+
+      -- The HMAC keys merchants' servers sign customer tokens with. A token is verified with the
+      -- key itself, so the key is stored (like a webhook secret); at most two are active at once.
+      CREATE TABLE customer_token_secrets (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) STRICT;
+      CREATE INDEX customer_token_secrets_project
+        ON customer_token_secrets (project_id, created_at);
+    `,
+  },
 ];

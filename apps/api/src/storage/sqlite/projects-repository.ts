@@ -1,3 +1,4 @@
+import type { CustomerVerification } from "@windback/protocol";
 import type { NewApiKey, NewProject, ProjectRecord, ProjectsRepository } from "../types.js";
 import { insertApiKey } from "./api-keys-repository.js";
 import { cachedStatement, type SqliteDatabase } from "./database.js";
@@ -9,6 +10,7 @@ interface ProjectRow {
   slug: string;
   support_email: string | null;
   max_claimed_mrr_cents: number;
+  customer_verification: CustomerVerification;
   created_at: string;
   updated_at: string;
 }
@@ -31,6 +33,7 @@ function toProject(db: SqliteDatabase, row: ProjectRow): ProjectRecord {
     supportEmail: row.support_email,
     allowedOrigins: originsOf(db, row.id),
     maxClaimedMrrCents: row.max_claimed_mrr_cents,
+    customerVerification: row.customer_verification,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -81,10 +84,13 @@ export function createProjectsRepository(db: SqliteDatabase): ProjectsRepository
   const defaultOfUser = db.prepare<[string], ProjectRow>(
     "SELECT * FROM projects WHERE user_id = ? ORDER BY created_at, rowid LIMIT 1",
   );
-  const update = db.prepare<[string | null, number, string | null, number | null, string, string]>(
+  const update = db.prepare<
+    [string | null, number, string | null, number | null, string | null, string, string]
+  >(
     `UPDATE projects SET name = coalesce(?, name),
        support_email = CASE WHEN ? THEN ? ELSE support_email END,
-       max_claimed_mrr_cents = coalesce(?, max_claimed_mrr_cents), updated_at = ?
+       max_claimed_mrr_cents = coalesce(?, max_claimed_mrr_cents),
+       customer_verification = coalesce(?, customer_verification), updated_at = ?
      WHERE id = ?`,
   );
   const remove = db.prepare<[string]>("DELETE FROM projects WHERE id = ?");
@@ -138,6 +144,7 @@ export function createProjectsRepository(db: SqliteDatabase): ProjectsRepository
         hasEmail ? 1 : 0,
         changes.supportEmail ?? null,
         changes.maxClaimedMrrCents ?? null,
+        changes.customerVerification ?? null,
         now,
         id,
       );

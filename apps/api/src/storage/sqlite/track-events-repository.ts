@@ -5,6 +5,7 @@ interface TrackEventRow {
   id: number;
   project_id: string;
   api_key_id: string | null;
+  livemode: number;
   customer_email: string | null;
   customer_id: string | null;
   event: string;
@@ -17,6 +18,7 @@ const toTrackEvent = (row: TrackEventRow): TrackEventRecord => ({
   id: row.id,
   projectId: row.project_id,
   apiKeyId: row.api_key_id,
+  livemode: row.livemode === 1,
   customerEmail: row.customer_email,
   customerId: row.customer_id,
   event: row.event,
@@ -42,9 +44,9 @@ export function storedSize(event: NewTrackEvent): number {
 export function createTrackEventsRepository(db: SqliteDatabase): TrackEventsRepository {
   const insert = db.prepare(
     `INSERT INTO track_events (project_id, api_key_id, customer_email, customer_id, event,
-       properties, occurred_at, created_at, size_bytes)
-     VALUES (@projectId, @apiKeyId, @customerEmail, @customerId, @event, @properties,
-       @occurredAt, @now, @sizeBytes)`,
+              properties, occurred_at, created_at, size_bytes, livemode)
+          VALUES (@projectId, @apiKeyId, @customerEmail, @customerId, @event, @properties,
+       @occurredAt, @now, @sizeBytes, @livemode)`,
   );
   const usage = db.prepare<[string], { events: number; bytes: number }>(
     "SELECT events, bytes FROM track_usage WHERE project_id = ?",
@@ -62,7 +64,7 @@ export function createTrackEventsRepository(db: SqliteDatabase): TrackEventsRepo
   const insertManyTx = db.transaction(
     (
       projectId: string,
-      apiKeyId: string | null,
+      key: { id: string | null; livemode: boolean },
       events: NewTrackEvent[],
       now: string,
       quotaBytes: number,
@@ -72,15 +74,22 @@ export function createTrackEventsRepository(db: SqliteDatabase): TrackEventsRepo
       const used = usage.get(projectId)?.bytes ?? 0;
       if (used + batchBytes > quotaBytes) return { stored: 0, overQuota: true };
       events.forEach((event, i) => {
-        insert.run({ ...event, projectId, apiKeyId, now, sizeBytes: sizes[i] });
+        insert.run({
+          ...event,
+          projectId,
+          apiKeyId: key.id,
+          livemode: key.livemode ? 1 : 0,
+          now,
+          sizeBytes: sizes[i],
+        });
       });
       return { stored: events.length, overQuota: false };
     },
   );
 
   return {
-    async insertMany(projectId, apiKeyId, events, now, quotaBytes) {
-      return insertManyTx.immediate(projectId, apiKeyId, events, now, quotaBytes);
+    async insertMany(projectId, key, events, now, quotaBytes) {
+      return insertManyTx.immediate(projectId, key, events, now, quotaBytes);
     },
     async usage(projectId) {
       return usage.get(projectId) ?? { events: 0, bytes: 0 };
