@@ -225,10 +225,11 @@ export function createChurnEventsService(deps: {
 
   /** Whose events the caller sees: see FlowOwner in storage/types.ts. */
   function ownerOf(caller: FlowCaller): FlowOwner {
-    if (caller.vouch.by === "secret_key") return { kind: "project" };
+    const { livemode } = caller;
+    if (caller.vouch.by === "secret_key") return { kind: "project", livemode };
     if (caller.vouch.by === "customer_token")
-      return { kind: "customer", email: caller.vouch.email };
-    return { kind: "client", clientKey: deps.hashClient(caller.client) };
+      return { kind: "customer", email: caller.vouch.email, livemode };
+    return { kind: "client", clientKey: deps.hashClient(caller.client), livemode };
   }
 
   const noLongerPossible = (status: string) =>

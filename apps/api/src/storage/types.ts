@@ -311,10 +311,14 @@ export type CancelFlowSubmission = Omit<
  * started (an email from a browser is only a claim); a verified customer (customer token) any of
  * theirs; the merchant's server (secret key) any of the project's.
  */
-export type FlowOwner =
+export type FlowOwner = (
   | { kind: "client"; clientKey: string }
   | { kind: "customer"; email: string }
-  | { kind: "project" };
+  | { kind: "project" }
+) & {
+  /** Live and test data never meet (docs/design.md §11): an owner sees its own mode's events. */
+  livemode: boolean;
+};
 
 /** The event an accept-offer acts on: `eventId`, else the customer's latest one the owner sees. */
 export interface AcceptTarget {

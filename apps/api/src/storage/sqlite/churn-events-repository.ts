@@ -97,6 +97,7 @@ const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
 interface OwnedQuery {
   projectId: string;
   clientKey: string | null;
+  livemode: number;
 }
 
 /** The query parameters that restrict a lookup to what `owner` may see. */
@@ -105,6 +106,7 @@ function ownedBy(projectId: string, owner: FlowOwner) {
     projectId,
     clientKey: owner.kind === "client" ? owner.clientKey : null,
     ownerEmail: owner.kind === "customer" ? owner.email : null,
+    livemode: owner.livemode ? 1 : 0,
   };
 }
 
@@ -186,7 +188,7 @@ export const CHURN_EVENT_SQL = {
    */
   latestOfCustomer: `SELECT * FROM churn_events
                      WHERE project_id = @projectId AND customer_email = @email
-                       AND created_at >= @since
+                       AND livemode = @livemode AND created_at >= @since
                        AND (@clientKey IS NULL OR client_key = @clientKey)
                      ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   /** List totals come from the counters, not from counting rows. */
@@ -259,7 +261,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     ChurnEventRow
   >(
     `SELECT * FROM churn_events WHERE id = @id AND project_id = @projectId
-       AND (@clientKey IS NULL OR client_key = @clientKey)
+       AND livemode = @livemode AND (@clientKey IS NULL OR client_key = @clientKey)
        AND (@ownerEmail IS NULL OR customer_email = @ownerEmail)`,
   );
   const decline = db.prepare<[string, string]>(
@@ -327,6 +329,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       const existing = latestOfCustomer.get({
         projectId,
         clientKey: owner.kind === "client" ? owner.clientKey : null,
+        livemode: owner.livemode ? 1 : 0,
         email: submission.customerEmail,
         since,
       });
@@ -380,6 +383,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         row = latestOfCustomer.get({
           projectId,
           clientKey: target.owner.kind === "client" ? target.owner.clientKey : null,
+          livemode: target.owner.livemode ? 1 : 0,
           email: target.customerEmail,
           since: target.since,
         });
