@@ -165,6 +165,21 @@ describe("failures without a Windback answer", () => {
   });
 });
 
+describe("redirects", () => {
+  test("are not followed, so the secret key never goes to another address", async () => {
+    const elsewhere = await stub((_req, res) => sendJson(res, 200, event));
+    const server = await stub((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere.baseUrl}/api/v1/stats` }).end();
+    });
+    const windback = new Windback({ secretKey: SK, baseUrl: server.baseUrl });
+    expect(await rejection(windback.stats.get())).toMatchObject({
+      status: 0,
+      code: "NETWORK_ERROR",
+    });
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+});
+
 describe("webhook endpoints (docs/design.md §9 paths, local stub)", () => {
   test("each method calls its route under the project", async () => {
     const server = await stub((req, res) => {
