@@ -39,9 +39,31 @@ describe("churn events", () => {
         }),
       );
     }
+    // Through the fetch option, to see the pages asked for.
+    const urls: string[] = [];
+    const counting = new Windback({
+      secretKey: merchant.sk,
+      baseUrl: api.baseUrl,
+      fetch: (input, init) => {
+        urls.push(String(input));
+        return fetch(input, init);
+      },
+    });
     const seen: ChurnEvent[] = [];
-    for await (const event of windback.churnEvents.list()) seen.push(event);
+    for await (const event of counting.churnEvents.list()) seen.push(event);
     expect(seen).toHaveLength(230);
+    expect(urls.map((url) => new URL(url).search)).toEqual([
+      "?limit=100&offset=0",
+      "?limit=100&offset=100",
+      "?limit=100&offset=200",
+    ]);
+
+    // Leaving the loop early asks for no further page.
+    urls.length = 0;
+    for await (const event of counting.churnEvents.list({ pageSize: 5 })) {
+      if (event) break;
+    }
+    expect(urls).toHaveLength(1);
     expect(new Set(seen.map((e) => e.id))).toEqual(new Set(created.map((e) => e.id)));
     // Newest first: created_at never increases along the list.
     const times = seen.map((e) => e.created_at);
