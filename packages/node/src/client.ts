@@ -33,6 +33,7 @@ import type {
 import type {
   CreatedWebhookEndpoint,
   CreateWebhookEndpointBody,
+  StripeIntegration,
   UpdateWebhookEndpointBody,
   WebhookDelivery,
   WebhookEndpoint,
@@ -46,9 +47,9 @@ export interface WindbackOptions {
   /** Your Windback server, e.g. `https://windback.example.com` (`/api/v1` is added). */
   baseUrl: string;
   /**
-   * The project's slug (`default` for an account's first project). Needed only by `project` and
-   * `webhookEndpoints`, whose routes exist only under `/projects/:slug`; everything else acts on
-   * the key's own project.
+   * The project's slug (`default` for an account's first project). Needed only by `project`,
+   * `webhookEndpoints` and `integrations`, whose routes exist only under `/projects/:slug`;
+   * everything else acts on the key's own project.
    */
   project?: string;
   /** A fetch implementation (default: the global one). */
@@ -81,6 +82,32 @@ const PAGE_SIZE_MAX = 100;
 
 const segment = (value: string) => encodeURIComponent(value);
 
+function checkPageSize(pageSize: number) {
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE_MAX) {
+    throw new RangeError(`pageSize must be a whole number from 1 to ${PAGE_SIZE_MAX}`);
+  }
+}
+
+/**
+ * Every item of a list, a page at a time as the caller iterates. An item created while paging
+ * shifts later pages (lists are newest first); repeats are skipped by id, so each comes once.
+ */
+async function* paginate<T extends { id: string }>(
+  listPage: (offset: number) => Promise<Page<T>>,
+): AsyncGenerator<T, void, undefined> {
+  const seen = new Set<string>();
+  for (let offset = 0; ; ) {
+    const page = await listPage(offset);
+    for (const item of page.data) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      yield item;
+    }
+    offset += page.data.length;
+    if (page.data.length === 0 || offset >= page.total) return;
+  }
+}
+
 /**
  * The Windback API for a merchant's server, authenticated with a secret key: churn events, offers,
  * stats, allowed origins, the project's settings, webhook endpoints, product events and the
@@ -101,6 +128,7 @@ export class Windback {
   readonly allowedOrigins: AllowedOriginsResource;
   readonly project: ProjectResource;
   readonly webhookEndpoints: WebhookEndpoints;
+  readonly integrations: { readonly stripe: StripeIntegrationResource };
   readonly cancelFlow: CancelFlow;
   readonly #http: HttpClient;
 
@@ -140,6 +168,7 @@ export class Windback {
     this.allowedOrigins = new AllowedOriginsResource(this.#http);
     this.project = new ProjectResource(this.#http, projectPath);
     this.webhookEndpoints = new WebhookEndpoints(this.#http, projectPath);
+    this.integrations = { stripe: new StripeIntegrationResource(this.#http, projectPath) };
     this.cancelFlow = new CancelFlow(this.#http);
   }
 
@@ -186,23 +215,8 @@ export class ChurnEvents {
    */
   list(params: ChurnEventsListParams = {}): AsyncIterableIterator<ChurnEvent> {
     const { pageSize = PAGE_SIZE_MAX, ...filter } = params;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE_MAX) {
-      throw new RangeError(`pageSize must be a whole number from 1 to ${PAGE_SIZE_MAX}`);
-    }
-    const listPage = (offset: number) => this.listPage({ ...filter, limit: pageSize, offset });
-    return (async function* pages() {
-      const seen = new Set<string>();
-      for (let offset = 0; ; ) {
-        const page = await listPage(offset);
-        for (const event of page.data) {
-          if (seen.has(event.id)) continue;
-          seen.add(event.id);
-          yield event;
-        }
-        offset += page.data.length;
-        if (page.data.length === 0 || offset >= page.total) return;
-      }
-    })();
+    checkPageSize(pageSize);
+    return paginate((offset) => this.listPage({ ...filter, limit: pageSize, offset }));
   }
 
   /** One page (`limit` 1–100, default 20; `offset`), with the total across pages. */
@@ -400,7 +414,7 @@ export class WebhookEndpoints {
 
   async list(): Promise<WebhookEndpoint[]> {
     return (
-      await this.http.json<Data<WebhookEndpoint[]>>({
+      await this.http.json<Page<WebhookEndpoint>>({
         method: "GET",
         path: this.#path(),
         idempotent: true,
@@ -460,24 +474,72 @@ export class WebhookEndpoints {
     ).data;
   }
 
-  /** The endpoint's delivery attempts, newest first. */
-  async listDeliveries(id: string): Promise<WebhookDelivery[]> {
-    return (
-      await this.http.json<Data<WebhookDelivery[]>>({
+  /** The endpoint's delivery attempts, newest first, every page as you iterate. */
+  listDeliveries(
+    id: string,
+    params: { pageSize?: number } = {},
+  ): AsyncIterableIterator<WebhookDelivery> {
+    const { pageSize = PAGE_SIZE_MAX } = params;
+    checkPageSize(pageSize);
+    const path = this.#path(`/${segment(id)}/deliveries`);
+    return paginate((offset) =>
+      this.http.json<Page<WebhookDelivery>>({
         method: "GET",
-        path: this.#path(`/${segment(id)}/deliveries`),
+        path,
+        query: { limit: pageSize, offset },
+        idempotent: true,
+      }),
+    );
+  }
+
+  /** Queues a delivery's message again; answers the new attempt. */
+  async redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return (
+      await this.http.json<Data<WebhookDelivery>>({
+        method: "POST",
+        path: this.#path(`/${segment(id)}/deliveries/${segment(deliveryId)}/redeliver`),
+        idempotent: false,
+      })
+    ).data;
+  }
+}
+
+/** The project's Stripe integration (docs/design.md §10; needs the `project` option). */
+export class StripeIntegrationResource {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly projectPath: () => string,
+  ) {}
+
+  #path() {
+    return `${this.projectPath()}/integrations/stripe`;
+  }
+
+  /** Whether a Stripe webhook secret is set (as a hint) and the URL to give Stripe. */
+  async get(): Promise<StripeIntegration> {
+    return (
+      await this.http.json<Data<StripeIntegration>>({
+        method: "GET",
+        path: this.#path(),
         idempotent: true,
       })
     ).data;
   }
 
-  /** Sends a delivery's message again. */
-  async redeliver(id: string, deliveryId: string): Promise<void> {
-    await this.http.json({
-      method: "POST",
-      path: this.#path(`/${segment(id)}/deliveries/${segment(deliveryId)}/redeliver`),
-      idempotent: false,
-    });
+  /** Sets the signing secret (`whsec_…`) of your Stripe webhook endpoint. */
+  async set(webhookSecret: string): Promise<StripeIntegration> {
+    return (
+      await this.http.json<Data<StripeIntegration>>({
+        method: "PUT",
+        path: this.#path(),
+        body: { webhook_secret: webhookSecret },
+        idempotent: true,
+      })
+    ).data;
+  }
+
+  async delete(): Promise<void> {
+    await this.http.json({ method: "DELETE", path: this.#path(), idempotent: true });
   }
 }
 

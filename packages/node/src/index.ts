@@ -18,6 +18,7 @@ export {
   RetentionOffers,
   SDK_VERSION,
   Stats,
+  StripeIntegrationResource,
   type TrackResult,
   WebhookEndpoints,
   Windback,

@@ -180,50 +180,70 @@ describe("redirects", () => {
   });
 });
 
-describe("webhook endpoints (docs/design.md §9 paths, local stub)", () => {
+describe("webhook endpoints and the Stripe integration (docs/design.md §9, §10 paths, local stub)", () => {
   test("each method calls its route under the project", async () => {
+    const delivery = { id: "d 1", status: "failed" };
     const server = await stub((req, res) => {
       if (req.method === "DELETE") {
         res.writeHead(204).end();
         return;
       }
-      sendJson(res, req.method === "POST" ? 201 : 200, {
-        data: req.url?.endsWith("endpoints") && req.method === "GET" ? [] : { id: "w1" },
-      });
+      const url = new URL(req.url, "http://stub");
+      if (req.method === "GET" && url.pathname.endsWith("/webhook-endpoints")) {
+        return sendJson(res, 200, { data: [{ id: "w1" }], total: 1, limit: 1, offset: 0 });
+      }
+      if (url.pathname.endsWith("/deliveries")) {
+        // Two pages of one.
+        const offset = Number(url.searchParams.get("offset"));
+        const data = [{ ...delivery, id: `d${offset}` }];
+        return sendJson(res, 200, { data, total: 2, limit: 1, offset });
+      }
+      sendJson(res, req.method === "POST" ? 201 : 200, { data: { id: "w1" } });
     });
     const windback = new Windback({
       secretKey: SK,
       baseUrl: `${server.baseUrl}/`,
       project: "acme",
     });
-    await windback.webhookEndpoints.create({
-      url: "https://example.com/hook",
-      event_types: ["churn_event.lost"],
-    });
-    expect(await windback.webhookEndpoints.list()).toEqual([]);
-    await windback.webhookEndpoints.get("w1");
-    await windback.webhookEndpoints.update("w1", { enabled: true });
-    await windback.webhookEndpoints.rotateSecret("w1");
-    await windback.webhookEndpoints.sendTest("w1");
-    await windback.webhookEndpoints.listDeliveries("w1");
-    await windback.webhookEndpoints.redeliver("w1", "d 1");
-    await windback.webhookEndpoints.delete("w1");
+    const hooks = windback.webhookEndpoints;
+    await hooks.create({ url: "https://example.com/hook", event_types: ["churn_event.lost"] });
+    expect(await hooks.list()).toEqual([{ id: "w1" }]);
+    await hooks.get("w1");
+    await hooks.update("w1", { enabled: true });
+    await hooks.rotateSecret("w1");
+    await hooks.sendTest("w1");
+    const deliveries: string[] = [];
+    for await (const d of hooks.listDeliveries("w1", { pageSize: 1 })) deliveries.push(d.id);
+    expect(deliveries).toEqual(["d0", "d1"]);
+    await hooks.redeliver("w1", "d 1");
+    await hooks.delete("w1");
+    await windback.integrations.stripe.set("whsec_abc12345");
+    await windback.integrations.stripe.get();
+    await windback.integrations.stripe.delete();
+    const p = "/api/v1/projects/acme";
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-      "POST /api/v1/projects/acme/webhook-endpoints",
-      "GET /api/v1/projects/acme/webhook-endpoints",
-      "GET /api/v1/projects/acme/webhook-endpoints/w1",
-      "PATCH /api/v1/projects/acme/webhook-endpoints/w1",
-      "POST /api/v1/projects/acme/webhook-endpoints/w1/rotate-secret",
-      "POST /api/v1/projects/acme/webhook-endpoints/w1/test",
-      "GET /api/v1/projects/acme/webhook-endpoints/w1/deliveries",
-      "POST /api/v1/projects/acme/webhook-endpoints/w1/deliveries/d%201/redeliver",
-      "DELETE /api/v1/projects/acme/webhook-endpoints/w1",
+      `POST ${p}/webhook-endpoints`,
+      `GET ${p}/webhook-endpoints`,
+      `GET ${p}/webhook-endpoints/w1`,
+      `PATCH ${p}/webhook-endpoints/w1`,
+      `POST ${p}/webhook-endpoints/w1/rotate-secret`,
+      `POST ${p}/webhook-endpoints/w1/test`,
+      `GET ${p}/webhook-endpoints/w1/deliveries?limit=1&offset=0`,
+      `GET ${p}/webhook-endpoints/w1/deliveries?limit=1&offset=1`,
+      `POST ${p}/webhook-endpoints/w1/deliveries/d%201/redeliver`,
+      `DELETE ${p}/webhook-endpoints/w1`,
+      `PUT ${p}/integrations/stripe`,
+      `GET ${p}/integrations/stripe`,
+      `DELETE ${p}/integrations/stripe`,
     ]);
     expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual({
       url: "https://example.com/hook",
       event_types: ["churn_event.lost"],
     });
     expect(JSON.parse(server.requests[3]?.body ?? "")).toEqual({ enabled: true });
+    expect(JSON.parse(server.requests[10]?.body ?? "")).toEqual({
+      webhook_secret: "whsec_abc12345",
+    });
   });
 });
 
