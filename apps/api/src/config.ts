@@ -31,6 +31,8 @@ export interface AppConfig {
   databaseUrl?: string | null;
   /** `REDIS_URL` (redis://…): rate-limit counters and cache invalidation shared by every instance. */
   redisUrl?: string | null;
+  /** `REDIS_PREFIX`: what every Redis key and channel of this deployment starts with. */
+  redisPrefix?: string;
   /** At least 32 bytes. */
   jwtSecret: Uint8Array;
   nodeEnv: "development" | "production" | "test";
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databasePath = env.DATABASE_PATH?.trim() || "./data/windback.db";
   const databaseUrl = readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"], problems);
   const redisUrl = readUrl(env, "REDIS_URL", ["redis:", "rediss:"], problems);
+  const redisPrefix = env.REDIS_PREFIX?.trim() || "windback:";
 
   let publicUrl = `http://localhost:${port}`;
   if (env.PUBLIC_URL !== undefined && env.PUBLIC_URL !== "") {
@@ -159,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databasePath,
     databaseUrl,
     redisUrl,
+    redisPrefix,
     jwtSecret,
     nodeEnv,
     publicUrl,
