@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { StorageUnavailableError } from "../../src/storage/errors.js";
 import { createPool, migrate } from "../../src/storage/postgres/database.js";
 import { createPostgresStorage } from "../../src/storage/postgres/index.js";
 import { pgMigrations } from "../../src/storage/postgres/migrations.js";
@@ -60,5 +61,16 @@ describe.skipIf(unavailable !== null)("PostgreSQL storage", () => {
         await pool.end();
       }
     });
+  });
+});
+
+describe("PostgreSQL unreachable", () => {
+  test("opening the store fails with StorageUnavailableError, not a driver error", async () => {
+    // Nothing listens on port 1.
+    await expect(
+      createPostgresStorage("postgres://postgres@127.0.0.1:1/windback", {
+        connectionTimeoutMs: 1000,
+      }),
+    ).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 });
