@@ -56,7 +56,7 @@ export const windbackApp = fp(
   async (app: FastifyInstance, opts: AppOptions) => {
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
-    const storage = opts.storage ?? createStorage(config);
+    const storage = opts.storage ?? (await createStorage(config));
     if (!opts.storage) app.addHook("onClose", () => storage.close());
     const repos = storage.repos;
 

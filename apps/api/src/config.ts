@@ -27,6 +27,12 @@ export interface AppConfig {
   host: string;
   /** A file path, or `:memory:` for tests. */
   databasePath: string;
+  /** `DATABASE_URL` (postgres://…): PostgreSQL instead of the SQLite file (docs/design.md §13). */
+  databaseUrl?: string | null;
+  /** `REDIS_URL` (redis://…): rate-limit counters and cache invalidation shared by every instance. */
+  redisUrl?: string | null;
+  /** `REDIS_PREFIX`: what every Redis key and channel of this deployment starts with. */
+  redisPrefix?: string;
   /** At least 32 bytes. */
   jwtSecret: Uint8Array;
   nodeEnv: "development" | "production" | "test";
@@ -86,6 +92,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = readInt(env, "PORT", 8787, 0, 65_535, problems);
   const host = env.HOST?.trim() || "127.0.0.1";
   const databasePath = env.DATABASE_PATH?.trim() || "./data/windback.db";
+  const databaseUrl = readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"], problems);
+  const redisUrl = readUrl(env, "REDIS_URL", ["redis:", "rediss:"], problems);
+  const redisPrefix = env.REDIS_PREFIX?.trim() || "windback:";
 
   let publicUrl = `http://localhost:${port}`;
   if (env.PUBLIC_URL !== undefined && env.PUBLIC_URL !== "") {
@@ -151,6 +160,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     host,
     databasePath,
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
     jwtSecret,
     nodeEnv,
     publicUrl,
@@ -167,6 +179,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ? env.DASHBOARD_DIST_DIR?.trim() || defaultDistDir("apps/dashboard/dist")
       : null,
   };
+}
+
+/** An optional connection URL with one of `schemes`; never echoed back (it may hold a password). */
+function readUrl(env: Env, name: string, schemes: string[], problems: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return null;
+  let protocol = "";
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    // reported below
+  }
+  if (!schemes.includes(protocol)) {
+    problems.push(`${name} must be a ${schemes.map((s) => `${s}//`).join(" or ")} URL`);
+    return null;
+  }
+  return raw;
 }
 
 function readInt(

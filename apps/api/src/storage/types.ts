@@ -1,7 +1,7 @@
 /**
  * The storage seam: what the services and routes may ask of a store, and the guarantees they rely
  * on. Nothing above this file knows SQL or a driver's error codes; every implementation (SQLite in
- * ./sqlite) throws only the errors of ./errors.ts and passes the contract suite in
+ * ./sqlite, PostgreSQL in ./postgres) throws only the errors of ./errors.ts and passes the contract suite in
  * apps/api/test/storage/.
  */
 
@@ -18,7 +18,7 @@ import type { CounterRow, DayCounterRow } from "./counters.js";
 
 /** A store the app is built from, chosen by configuration (storage/index.ts). */
 export interface Storage {
-  readonly kind: "sqlite";
+  readonly kind: "sqlite" | "postgres";
   readonly repos: Repositories;
   /** Resolves when the store answers; rejects with StorageUnavailableError when it cannot. */
   health(): Promise<void>;
