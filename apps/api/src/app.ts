@@ -28,12 +28,15 @@ import { projectRoutes } from "./routes/projects/index.js";
 import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
 import { statsRoutes } from "./routes/stats/index.js";
 import { trackRoutes } from "./routes/track/index.js";
+import { webhookEndpointsRoutes } from "./routes/webhook-endpoints/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { createChurnEventsService } from "./services/churn-events.js";
 import { createStatsService } from "./services/stats.js";
 import { createTrackRetention } from "./services/track-retention.js";
+import { createWebhooksService } from "./services/webhooks.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
+import { createWebhookWorker } from "./webhooks/worker.js";
 
 export interface AppOptions {
   config: AppConfig;
@@ -73,14 +76,38 @@ export const windbackApp = fp(
     app.addHook("onReady", async () => trackRetention.start());
     // preClose runs before any onClose hook, so background work stops before the storage closes.
     app.addHook("preClose", () => trackRetention.stop());
+    // Outbound webhooks: the outbox is written with each change; this worker delivers it, off
+    // the request path, and stops (waiting for attempts in flight, bounded) before the storage.
+    const webhookWorker = createWebhookWorker({
+      repos,
+      clock,
+      log: app.log,
+      retryScheduleMs: config.webhooks.retryScheduleMs,
+      timeoutMs: config.webhooks.timeoutMs,
+      allowPrivateTargets: config.webhooks.allowPrivateTargets,
+    });
+    app.addHook("onReady", async () => webhookWorker.start());
+    app.addHook("preClose", () => webhookWorker.stop());
+    const churnEvents = createChurnEventsService({
+      repos,
+      clock,
+      hashClient: createClientHasher(config.jwtSecret),
+      onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
+    });
+    // A committed change may have queued messages: deliver them now, not at the next poll.
+    churnEvents.subscribe(() => webhookWorker.nudge());
     app.decorate("services", {
-      churnEvents: createChurnEventsService({
+      churnEvents,
+      stats: createStatsService({ repos }),
+      webhooks: createWebhooksService({
         repos,
         clock,
-        hashClient: createClientHasher(config.jwtSecret),
-        onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
+        rules: {
+          allowHttp: config.nodeEnv !== "production",
+          allowPrivate: config.webhooks.allowPrivateTargets,
+        },
+        nudge: () => webhookWorker.nudge(),
       }),
-      stats: createStatsService({ repos }),
     });
     app.decorate("passwords", createPasswordHasher(config.passwordHashing));
     app.decorate(
@@ -189,6 +216,7 @@ export const windbackApp = fp(
         await api.register(churnEventsRoutes, { path: "/churn-events", scoped: false });
         await api.register(statsRoutes, { path: "/projects/:slug/stats", scoped: true });
         await api.register(statsRoutes, { path: "/stats", scoped: false });
+        await api.register(webhookEndpointsRoutes);
         await api.register(cancelFlowRoutes);
         await api.register(trackRoutes);
         api.get(
