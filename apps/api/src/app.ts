@@ -20,10 +20,12 @@ import { createRoutePolicy } from "./plugins/route-policy.js";
 import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
 import { authRoutes } from "./routes/auth/index.js";
+import { stripeWebhookRoutes } from "./routes/billing-webhooks/stripe.js";
 import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
 import { churnEventsRoutes } from "./routes/churn-events/index.js";
 import { dashboardRoutes } from "./routes/dashboard/index.js";
 import { healthRoutes } from "./routes/health.js";
+import { stripeIntegrationRoutes } from "./routes/integrations/stripe.js";
 import { projectRoutes } from "./routes/projects/index.js";
 import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
 import { statsRoutes } from "./routes/stats/index.js";
@@ -32,6 +34,7 @@ import { webhookEndpointsRoutes } from "./routes/webhook-endpoints/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { createChurnEventsService } from "./services/churn-events.js";
 import { createStatsService } from "./services/stats.js";
+import { createStripeEventsService } from "./services/stripe-events.js";
 import { createTrackRetention } from "./services/track-retention.js";
 import { createWebhooksService } from "./services/webhooks.js";
 import { createStorage } from "./storage/index.js";
@@ -182,6 +185,9 @@ export const windbackApp = fp(
     });
 
     await app.register(healthRoutes);
+    await app.register(stripeWebhookRoutes, {
+      stripeEvents: createStripeEventsService({ repos, churnEvents }),
+    });
     if (config.widgetDistDir) {
       await app.register(widgetRoutes, {
         distDir: config.widgetDistDir,
@@ -217,6 +223,7 @@ export const windbackApp = fp(
         await api.register(statsRoutes, { path: "/projects/:slug/stats", scoped: true });
         await api.register(statsRoutes, { path: "/stats", scoped: false });
         await api.register(webhookEndpointsRoutes);
+        await api.register(stripeIntegrationRoutes);
         await api.register(cancelFlowRoutes);
         await api.register(trackRoutes);
         api.get(

@@ -125,14 +125,19 @@ export const StripeIntegration = Type.Object(
   {
     configured: Type.Boolean(),
     webhook_secret_hint: Nullable(Type.String({ description: "whsec_, dots and the last 4" })),
-    webhook_url: Nullable(
-      Type.String({
-        description:
-          "The URL to give Stripe (with the project's newest live public key); null without one",
-      }),
-    ),
+    webhook_url: Type.String({
+      description:
+        "The URL to give Stripe: replace {public_key} with one of the project's public keys (pub_…)",
+    }),
     updated_at: NullableTimestamp,
   },
   { $id: "StripeIntegration" },
 );
 export type StripeIntegration = Static<typeof StripeIntegration>;
+
+/** What Stripe is answered once an event verified (docs/design.md §10). */
+export const StripeWebhookResponse = Type.Object({
+  received: Type.Boolean(),
+  outcome: StringEnum(["processed", "ignored", "duplicate"] as const, "What the event did"),
+});
+export type StripeWebhookResponse = Static<typeof StripeWebhookResponse>;
