@@ -51,7 +51,7 @@ export const stripeWebhookRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const found = await findUsableKey(app.repos, request.params.public_key, app.clock.now());
       // Only a public key names a project here; a secret key in a URL would be a leak.
-      if (!found || found.key.keyType !== "public") throw notFound("Endpoint");
+      if (found?.key.keyType !== "public") throw notFound("Endpoint");
       const projectId = found.key.projectId;
       const integration = await app.repos.billing.findIntegration(projectId, "stripe");
       if (!integration) {
