@@ -691,11 +691,18 @@ export interface WebhooksRepository {
     now: string,
   ): Promise<WebhookAttemptRecord | null>;
   /**
-   * Leases at most `limit` pending attempts due at `now` (oldest due first) of enabled
-   * endpoints: their due time moves to `leaseUntil`, so no other worker takes them meanwhile
-   * and one cut short by a crash is due again when the lease runs out. One transaction.
+   * Leases at most `limit` pending attempts of enabled endpoints that are due at `now` (oldest
+   * due first); a first attempt is due `firstAttemptDelayMs` after it was planned (the first
+   * delay of the retry schedule). Their due time moves to `leaseUntil`, so no other worker takes
+   * them meanwhile and one cut short by a crash is due again when the lease runs out. One
+   * transaction.
    */
-  leaseDue(now: string, leaseUntil: string, limit: number): Promise<LeasedDelivery[]>;
+  leaseDue(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+    firstAttemptDelayMs: number,
+  ): Promise<LeasedDelivery[]>;
   /** Gives a leased attempt back, due at `at` (a worker stopping before it could send). */
   release(attemptId: string, at: string): Promise<void>;
   /**
@@ -704,8 +711,8 @@ export interface WebhooksRepository {
    * transaction.
    */
   recordOutcome(attemptId: string, outcome: AttemptOutcome, now: string): Promise<void>;
-  /** When the earliest pending attempt of an enabled endpoint is due, or null. */
-  nextDueAt(): Promise<string | null>;
+  /** When the earliest pending attempt of an enabled endpoint is due (as leaseDue counts), or null. */
+  nextDueAt(firstAttemptDelayMs: number): Promise<string | null>;
 }
 
 /** A billing provider's webhook settings for a project (docs/design.md §10). */

@@ -70,6 +70,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
   const random = options.random ?? Math.random;
   // A lease outlasts the attempt's time limit, so only a crashed attempt is taken again.
   const leaseMs = options.timeoutMs + 5_000;
+  // The schedule's first delay comes before the first attempt too.
+  const firstDelayMs = options.retryScheduleMs[0] ?? 0;
   const sender: Sender = createSender({
     timeoutMs: options.timeoutMs,
     allowPrivate: options.allowPrivateTargets,
@@ -107,7 +109,12 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
         const room = concurrency - inFlight.size;
         if (room <= 0) break;
         const now = clock.now();
-        const leased = await repos.webhooks.leaseDue(toIso(now), toIso(now + leaseMs), room);
+        const leased = await repos.webhooks.leaseDue(
+          toIso(now),
+          toIso(now + leaseMs),
+          room,
+          firstDelayMs,
+        );
         if (!running) {
           // Stopped while leasing: give them back rather than start what stop() will not wait for.
           for (const delivery of leased)
@@ -117,7 +124,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions): WebhookWorke
         for (const delivery of leased) track(attempt(delivery));
         if (leased.length === room) again = true;
       } while (again && running);
-      const next = await repos.webhooks.nextDueAt();
+      const next = await repos.webhooks.nextDueAt(firstDelayMs);
       schedule(next === null ? pollMs : Date.parse(next) - clock.now());
     } catch (error) {
       log.error({ err: error }, "webhook worker: could not read the outbox");

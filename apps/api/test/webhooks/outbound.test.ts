@@ -30,16 +30,17 @@ let tenant: Tenant;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const base = "/api/v1/projects/default/webhook-endpoints";
 
+// Generous hook limits: argon2 and app start-up are slow on a loaded two-core machine.
 beforeEach(async () => {
   ctx = await buildApp();
   tenant = await createTenant(ctx);
   receiver = await startReceiver();
-});
+}, 60_000);
 afterEach(async () => {
-  await ctx.app.close();
-  await ctx.storage.close();
-  await receiver.close();
-});
+  await ctx?.app.close();
+  await ctx?.storage.close();
+  await receiver?.close();
+}, 60_000);
 
 async function createEndpoint(body: Record<string, unknown> = {}) {
   const res = await ctx.app.inject({

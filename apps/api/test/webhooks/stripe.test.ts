@@ -25,11 +25,11 @@ beforeEach(async () => {
     payload: { webhook_secret: SECRET },
   });
   expect(res.statusCode, res.body).toBe(200);
-});
+}, 60_000);
 afterEach(async () => {
-  await ctx.app.close();
-  await ctx.storage.close();
-});
+  await ctx?.app.close();
+  await ctx?.storage.close();
+}, 60_000);
 
 let counter = 0;
 function stripeEvent(type: string, object: Record<string, unknown>, livemode = true) {

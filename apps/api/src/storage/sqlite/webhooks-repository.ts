@@ -144,10 +144,11 @@ export function createWebhooksRepository(db: SqliteDatabase): WebhooksRepository
   const setMessageStatus = db.prepare<[WebhookStatus, string, string]>(
     "UPDATE webhook_messages SET status = ?, updated_at = ? WHERE id = ?",
   );
-  const due = db.prepare<[string, number], { id: string }>(
+  const due = db.prepare<{ now: string; firstCutoff: string; limit: number }, { id: string }>(
     `SELECT a.id FROM webhook_attempts a JOIN webhook_endpoints e ON e.id = a.endpoint_id
-     WHERE a.status = 'pending' AND a.next_attempt_at <= ? AND e.enabled = 1
-     ORDER BY a.next_attempt_at, a.seq LIMIT ?`,
+     WHERE a.status = 'pending' AND a.next_attempt_at <= @now AND e.enabled = 1
+       AND (a.attempt > 1 OR a.next_attempt_at <= @firstCutoff)
+     ORDER BY a.next_attempt_at, a.seq LIMIT @limit`,
   );
   const lease = db.prepare<[string, string]>(
     "UPDATE webhook_attempts SET next_attempt_at = ? WHERE id = ?",
@@ -180,8 +181,12 @@ export function createWebhooksRepository(db: SqliteDatabase): WebhooksRepository
   const disable = db.prepare<[string, string, string]>(
     "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
   );
-  const nextDue = db.prepare<[], { at: string | null }>(
-    `SELECT min(a.next_attempt_at) AS at FROM webhook_attempts a
+  // A first attempt's due time is when it was planned plus the schedule's first delay.
+  const nextDue = db.prepare<{ delaySeconds: string }, { at: string | null }>(
+    `SELECT min(CASE WHEN a.attempt = 1
+         THEN strftime('%Y-%m-%dT%H:%M:%fZ', a.next_attempt_at, @delaySeconds)
+         ELSE a.next_attempt_at END) AS at
+     FROM webhook_attempts a
      JOIN webhook_endpoints e ON e.id = a.endpoint_id
      WHERE a.status = 'pending' AND e.enabled = 1`,
   );
@@ -250,19 +255,21 @@ export function createWebhooksRepository(db: SqliteDatabase): WebhooksRepository
     },
   );
 
-  const leaseTx = db.transaction((now: string, leaseUntil: string, limit: number) => {
-    const leased: LeasedDelivery[] = [];
-    for (const { id } of due.all(now, limit)) {
-      lease.run(leaseUntil, id);
-      const attempt = toAttempt(attemptById.get(id) as AttemptRow);
-      leased.push({
-        attempt,
-        message: toMessage(messageById.get(attempt.messageId) as MessageRow),
-        endpoint: toEndpoint(endpointOnly.get(attempt.endpointId) as EndpointRow),
-      });
-    }
-    return leased;
-  });
+  const leaseTx = db.transaction(
+    (now: string, leaseUntil: string, limit: number, firstCutoff: string) => {
+      const leased: LeasedDelivery[] = [];
+      for (const { id } of due.all({ now, firstCutoff, limit })) {
+        lease.run(leaseUntil, id);
+        const attempt = toAttempt(attemptById.get(id) as AttemptRow);
+        leased.push({
+          attempt,
+          message: toMessage(messageById.get(attempt.messageId) as MessageRow),
+          endpoint: toEndpoint(endpointOnly.get(attempt.endpointId) as EndpointRow),
+        });
+      }
+      return leased;
+    },
+  );
 
   const outcomeTx = db.transaction(
     (attemptId: string, outcome: Parameters<WebhooksRepository["recordOutcome"]>[1], now) => {
@@ -346,8 +353,9 @@ export function createWebhooksRepository(db: SqliteDatabase): WebhooksRepository
     async redeliver(projectId, endpointId, attemptId, newAttemptId, now) {
       return redeliverTx.immediate(projectId, endpointId, attemptId, newAttemptId, now);
     },
-    async leaseDue(now, leaseUntil, limit) {
-      return leaseTx.immediate(now, leaseUntil, limit);
+    async leaseDue(now, leaseUntil, limit, firstAttemptDelayMs) {
+      const cutoff = new Date(Date.parse(now) - firstAttemptDelayMs).toISOString();
+      return leaseTx.immediate(now, leaseUntil, limit, cutoff);
     },
     async release(attemptId, at) {
       db.prepare(
@@ -357,8 +365,8 @@ export function createWebhooksRepository(db: SqliteDatabase): WebhooksRepository
     async recordOutcome(attemptId, outcome, now) {
       outcomeTx.immediate(attemptId, outcome, now);
     },
-    async nextDueAt() {
-      return nextDue.get()?.at ?? null;
+    async nextDueAt(firstAttemptDelayMs) {
+      return nextDue.get({ delaySeconds: `+${firstAttemptDelayMs / 1000} seconds` })?.at ?? null;
     },
   };
 }
