@@ -14,6 +14,10 @@ import {
   test,
   watchCancelFlowRequests,
 } from "../support/fixtures";
+import { snippetBrowser } from "../support/snippet-page";
+
+// The test-mode page is written by the test (see support/snippet-page.ts).
+test.use(snippetBrowser);
 
 const customerUrl = (demoUrl: string, email: string) =>
   `${demoUrl}/?email=${encodeURIComponent(email)}`;
@@ -129,17 +133,24 @@ test("a pub_test_ key shows the Test mode badge, a live key does not", async ({
   await openWidget(page);
   await expect(page.getByRole("dialog").getByText("Test mode", { exact: true })).toHaveCount(0);
 
-  // The same page with the test key in its script tag.
-  await page.route(
-    (url) => url.href.startsWith(`${stack.demoUrl}/?`),
-    async (route) => {
-      const response = await route.fetch();
-      const html = (await response.text()).replaceAll(stack.publicKey, testKey);
-      const { "content-length": _length, ...headers } = response.headers();
-      await route.fulfill({ status: response.status(), headers, body: html });
-    },
+  // A page of the same (allowed) origin whose script tag carries the test key.
+  const testPage = `${stack.demoUrl}/test-mode.html`;
+  await page.route(testPage, (route) =>
+    route.fulfill({
+      contentType: "text/html; charset=utf-8",
+      body: `<!doctype html><html lang="en"><title>Test mode</title><body>
+<script src="${stack.apiUrl}/widget.js" data-api-key="${testKey}" async></script></body></html>`,
+    }),
   );
-  await loadDemo(page, customerUrl(stack.demoUrl, email));
-  const dialog = await openWidget(page);
+  await page.goto(testPage);
+  await page.waitForFunction(
+    () => typeof (window.Windback as { version?: unknown })?.version === "string",
+  );
+  await page.evaluate((customerEmail) => {
+    void (window.Windback as { show(o: object): Promise<unknown> }).show({ customerEmail });
+  }, email);
+  const dialog = page.getByRole("dialog");
   await expect(dialog.getByText("Test mode", { exact: true })).toBeVisible();
+  // Inside the dialog's labelled region, before the first heading.
+  await expect(dialog.getByRole("heading", { name: "Why are you cancelling?" })).toBeVisible();
 });
