@@ -59,13 +59,13 @@ test("a new merchant goes from sign-up to a recorded, exported and counted cance
         await page.getByRole("button", { name: "Create public key" }).click();
         const fresh = page.getByRole("region", { name: "New public key" });
         await expect(fresh).toContainText("it will not be shown again");
-        const publicKey = (await fresh.locator("code").innerText()).trim();
+        const publicKey = ((await fresh.locator("code").textContent()) ?? "").trim();
         expect(publicKey).toMatch(/^pub_[A-Za-z0-9_-]{20,}$/);
         await fresh.getByRole("button", { name: "I have copied it" }).click();
 
         await page.getByRole("button", { name: "Create secret key" }).click();
         const secret = page.getByRole("region", { name: "New secret key" });
-        const secretKey = (await secret.locator("code").innerText()).trim();
+        const secretKey = ((await secret.locator("code").textContent()) ?? "").trim();
         expect(secretKey).toMatch(/^sk_[A-Za-z0-9_-]{20,}$/);
         // The list shows it masked, by its last four characters.
         await expect(page.getByRole("table")).toContainText(secretKey.slice(-4));
