@@ -39,7 +39,9 @@ export async function createMerchant(apiUrl: string, email: string): Promise<Mer
     [200, 201],
   );
   let eventId = "";
-  for (const [i, reason] of (["too_expensive", "not_using_enough", "missing_features"] as const).entries()) {
+  for (const [i, reason] of (
+    ["too_expensive", "not_using_enough", "missing_features"] as const
+  ).entries()) {
     const created = expectOk(
       await merchant.churnEvents.create(slug, {
         customer_email: `customer-${i}@example.com`,
