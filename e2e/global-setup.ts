@@ -13,6 +13,8 @@ export default async function globalSetup() {
     otherUrl: stack.otherUrl,
     publicKey: stack.credentials.publicKey,
     secretKey: stack.credentials.secretKey,
+    accountEmail: stack.credentials.email,
+    accountPassword: stack.credentials.password,
   });
   return async () => {
     await stack.stop();

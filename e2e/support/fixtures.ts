@@ -12,6 +12,9 @@ export interface StackInfo {
   otherUrl: string;
   publicKey: string;
   secretKey: string;
+  /** The demo account, for what only a session may do (keys, customer-token secrets). */
+  accountEmail: string;
+  accountPassword: string;
 }
 
 /** The API's churn event and the widget's result, as the wire defines them. */

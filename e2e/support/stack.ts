@@ -6,7 +6,12 @@
  */
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { type DemoCredentials, seedDemo } from "@windback/demo/seed";
+import {
+  type CustomerVerification,
+  type DemoCredentials,
+  type DemoTokenSecret,
+  seedDemo,
+} from "@windback/demo/seed";
 import { startDemoServer } from "@windback/demo/server";
 import {
   type ApiProcess,
@@ -47,8 +52,20 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemo(apiUrl: string, publicKey: string, port = 0): Promise<DemoServer> {
-  const { server, url } = await startDemoServer({ apiUrl, publicKey, port, host: "127.0.0.1" });
+/** The demo page; with the project's token secret it mints its customers' tokens. */
+export async function startDemo(
+  apiUrl: string,
+  publicKey: string,
+  port = 0,
+  customerTokenSecret?: DemoTokenSecret,
+): Promise<DemoServer> {
+  const { server, url } = await startDemoServer({
+    apiUrl,
+    publicKey,
+    port,
+    host: "127.0.0.1",
+    ...(customerTokenSecret && { customerTokenSecret }),
+  });
   return { url, port: Number(new URL(url).port), close: () => closeServer(server) };
 }
 
@@ -59,14 +76,21 @@ export async function startDemo(apiUrl: string, publicKey: string, port = 0): Pr
 export async function seedAndServe(
   api: { url: string },
   stateDir: string,
+  customerVerification?: CustomerVerification,
 ): Promise<{ demo: DemoServer; credentials: DemoCredentials }> {
   const port = await freePort();
   const credentials = await seedDemo({
     apiUrl: api.url,
     allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
     stateFile: join(stateDir, "demo-account.json"),
+    ...(customerVerification && { customerVerification }),
   });
-  const demo = await startDemo(api.url, credentials.publicKey, port);
+  const demo = await startDemo(
+    api.url,
+    credentials.publicKey,
+    port,
+    credentials.customerTokenSecret,
+  );
   return { demo, credentials };
 }
 
@@ -103,7 +127,12 @@ export async function startStack(options: { cancelFlowLimit?: number } = {}): Pr
   try {
     const { demo, credentials } = await seedAndServe(api, dir.path);
     stoppers.push(demo.close);
-    const other = await startDemo(api.url, credentials.publicKey);
+    const other = await startDemo(
+      api.url,
+      credentials.publicKey,
+      0,
+      credentials.customerTokenSecret,
+    );
     stoppers.push(other.close);
     return {
       apiUrl: api.url,

@@ -12,7 +12,11 @@ export default defineConfig({
       "@windback/protocol": fileURLToPath(new URL("../protocol/src/index.ts", import.meta.url)),
     },
   },
-  define: { __WINDBACK_VERSION__: JSON.stringify(version) },
+  define: {
+    __WINDBACK_VERSION__: JSON.stringify(version),
+    // Tests load the UI module directly or stub the script element; no SRI in dev.
+    __WINDBACK_UI__: JSON.stringify({ file: "ui.js", integrity: "" }),
+  },
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
   test: {
     environment: "happy-dom",

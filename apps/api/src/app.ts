@@ -20,20 +20,26 @@ import { createRoutePolicy } from "./plugins/route-policy.js";
 import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
 import { authRoutes } from "./routes/auth/index.js";
+import { stripeWebhookRoutes } from "./routes/billing-webhooks/stripe.js";
 import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
 import { churnEventsRoutes } from "./routes/churn-events/index.js";
 import { dashboardRoutes } from "./routes/dashboard/index.js";
 import { healthRoutes } from "./routes/health.js";
+import { stripeIntegrationRoutes } from "./routes/integrations/stripe.js";
 import { projectRoutes } from "./routes/projects/index.js";
 import { retentionOffersRoutes } from "./routes/retention-offers/index.js";
 import { statsRoutes } from "./routes/stats/index.js";
 import { trackRoutes } from "./routes/track/index.js";
+import { webhookEndpointsRoutes } from "./routes/webhook-endpoints/index.js";
 import { widgetRoutes } from "./routes/widget/index.js";
 import { createChurnEventsService } from "./services/churn-events.js";
 import { createStatsService } from "./services/stats.js";
+import { createStripeEventsService } from "./services/stripe-events.js";
 import { createTrackRetention } from "./services/track-retention.js";
+import { createWebhooksService } from "./services/webhooks.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
+import { createWebhookWorker } from "./webhooks/worker.js";
 
 export interface AppOptions {
   config: AppConfig;
@@ -56,7 +62,7 @@ export const windbackApp = fp(
   async (app: FastifyInstance, opts: AppOptions) => {
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
-    const storage = opts.storage ?? createStorage(config);
+    const storage = opts.storage ?? (await createStorage(config));
     if (!opts.storage) app.addHook("onClose", () => storage.close());
     const repos = storage.repos;
 
@@ -73,14 +79,38 @@ export const windbackApp = fp(
     app.addHook("onReady", async () => trackRetention.start());
     // preClose runs before any onClose hook, so background work stops before the storage closes.
     app.addHook("preClose", () => trackRetention.stop());
+    // Outbound webhooks: the outbox is written with each change; this worker delivers it, off
+    // the request path, and stops (waiting for attempts in flight, bounded) before the storage.
+    const webhookWorker = createWebhookWorker({
+      repos,
+      clock,
+      log: app.log,
+      retryScheduleMs: config.webhooks.retryScheduleMs,
+      timeoutMs: config.webhooks.timeoutMs,
+      allowPrivateTargets: config.webhooks.allowPrivateTargets,
+    });
+    app.addHook("onReady", async () => webhookWorker.start());
+    app.addHook("preClose", () => webhookWorker.stop());
+    const churnEvents = createChurnEventsService({
+      repos,
+      clock,
+      hashClient: createClientHasher(config.jwtSecret),
+      onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
+    });
+    // A committed change may have queued messages: deliver them now, not at the next poll.
+    churnEvents.subscribe(() => webhookWorker.nudge());
     app.decorate("services", {
-      churnEvents: createChurnEventsService({
+      churnEvents,
+      stats: createStatsService({ repos }),
+      webhooks: createWebhooksService({
         repos,
         clock,
-        hashClient: createClientHasher(config.jwtSecret),
-        onListenerError: (error) => app.log.error({ err: error }, "a domain event listener threw"),
+        rules: {
+          allowHttp: config.nodeEnv !== "production",
+          allowPrivate: config.webhooks.allowPrivateTargets,
+        },
+        nudge: () => webhookWorker.nudge(),
       }),
-      stats: createStatsService({ repos }),
     });
     app.decorate("passwords", createPasswordHasher(config.passwordHashing));
     app.decorate(
@@ -155,6 +185,9 @@ export const windbackApp = fp(
     });
 
     await app.register(healthRoutes);
+    await app.register(stripeWebhookRoutes, {
+      stripeEvents: createStripeEventsService({ repos, churnEvents }),
+    });
     if (config.widgetDistDir) {
       await app.register(widgetRoutes, {
         distDir: config.widgetDistDir,
@@ -189,6 +222,8 @@ export const windbackApp = fp(
         await api.register(churnEventsRoutes, { path: "/churn-events", scoped: false });
         await api.register(statsRoutes, { path: "/projects/:slug/stats", scoped: true });
         await api.register(statsRoutes, { path: "/stats", scoped: false });
+        await api.register(webhookEndpointsRoutes);
+        await api.register(stripeIntegrationRoutes);
         await api.register(cancelFlowRoutes);
         await api.register(trackRoutes);
         api.get(

@@ -27,6 +27,12 @@ export interface AppConfig {
   host: string;
   /** A file path, or `:memory:` for tests. */
   databasePath: string;
+  /** `DATABASE_URL` (postgres://…): PostgreSQL instead of the SQLite file (docs/design.md §13). */
+  databaseUrl?: string | null;
+  /** `REDIS_URL` (redis://…): rate-limit counters and cache invalidation shared by every instance. */
+  redisUrl?: string | null;
+  /** `REDIS_PREFIX`: what every Redis key and channel of this deployment starts with. */
+  redisPrefix?: string;
   /** At least 32 bytes. */
   jwtSecret: Uint8Array;
   nodeEnv: "development" | "production" | "test";
@@ -54,7 +60,21 @@ export interface AppConfig {
   widgetDistDir: string | null;
   /** Where the built dashboard lives (served at /dashboard/); null when `DASHBOARD_ENABLED=false`. */
   dashboardDistDir: string | null;
+  /** Outbound webhooks (docs/design.md §9). */
+  webhooks: {
+    /** Loopback and private targets are allowed (`WEBHOOK_ALLOW_PRIVATE_TARGETS`); metadata never is. */
+    allowPrivateTargets: boolean;
+    /** One attempt's time limit (`WEBHOOK_TIMEOUT_MS`). */
+    timeoutMs: number;
+    /** The delay before each attempt; its length is the number of attempts (`WEBHOOK_RETRY_SCHEDULE_MS`). */
+    retryScheduleMs: number[];
+  };
 }
+
+/** docs/design.md §4: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = [
+  0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+] as const;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -86,6 +106,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = readInt(env, "PORT", 8787, 0, 65_535, problems);
   const host = env.HOST?.trim() || "127.0.0.1";
   const databasePath = env.DATABASE_PATH?.trim() || "./data/windback.db";
+  const databaseUrl = readUrl(env, "DATABASE_URL", ["postgres:", "postgresql:"], problems);
+  const redisUrl = readUrl(env, "REDIS_URL", ["redis:", "rediss:"], problems);
+  const redisPrefix = env.REDIS_PREFIX?.trim() || "windback:";
 
   let publicUrl = `http://localhost:${port}`;
   if (env.PUBLIC_URL !== undefined && env.PUBLIC_URL !== "") {
@@ -143,6 +166,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const dashboardEnabled = dashboardRaw !== "false";
 
+  const allowPrivateRaw = env.WEBHOOK_ALLOW_PRIVATE_TARGETS?.trim() || "false";
+  if (allowPrivateRaw !== "true" && allowPrivateRaw !== "false") {
+    problems.push(`WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false (got "${allowPrivateRaw}")`);
+  }
+  const webhooks = {
+    allowPrivateTargets: allowPrivateRaw === "true",
+    timeoutMs: readInt(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000, problems),
+    retryScheduleMs: parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_MS, problems),
+  };
+
   const jwtSecret = resolveJwtSecret(env.JWT_SECRET, nodeEnv, databasePath, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -151,6 +184,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     host,
     databasePath,
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
     jwtSecret,
     nodeEnv,
     publicUrl,
@@ -166,7 +202,42 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dashboardDistDir: dashboardEnabled
       ? env.DASHBOARD_DIST_DIR?.trim() || defaultDistDir("apps/dashboard/dist")
       : null,
+    webhooks,
   };
+}
+
+/** An optional connection URL with one of `schemes`; never echoed back (it may hold a password). */
+function readUrl(env: Env, name: string, schemes: string[], problems: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return null;
+  let protocol = "";
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    // reported below
+  }
+  if (!schemes.includes(protocol)) {
+    problems.push(`${name} must be a ${schemes.map((s) => `${s}//`).join(" or ")} URL`);
+    return null;
+  }
+  return raw;
+}
+
+/** "0,5000,300000" → [0, 5000, 300000]: 1 to 20 delays, each at most 7 days. */
+function parseRetrySchedule(raw: string | undefined, problems: string[]): number[] {
+  if (raw === undefined || raw.trim() === "") return [...DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS];
+  const parts = raw.split(",").map((part) => part.trim());
+  const valid =
+    parts.length >= 1 &&
+    parts.length <= 20 &&
+    parts.every((part) => /^\d+$/.test(part) && Number(part) <= 7 * 86_400_000);
+  if (!valid) {
+    problems.push(
+      `WEBHOOK_RETRY_SCHEDULE_MS must be 1 to 20 comma-separated delays in ms, each at most 604800000 (got "${raw}")`,
+    );
+    return [...DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS];
+  }
+  return parts.map(Number);
 }
 
 function readInt(

@@ -27,6 +27,9 @@ interface Ids {
   password: string;
   /** A churn event of project alpha. */
   eventId: string;
+  /** A webhook endpoint of project alpha, and one of its deliveries. */
+  endpointId: string;
+  deliveryId: string;
 }
 
 const JWT_ONLY_SCOPED = {
@@ -50,7 +53,93 @@ const OFFER = {
   pause_days: 30,
 };
 
+const WEBHOOKS = "/api/v1/projects/alpha/webhook-endpoints";
+const WEBHOOK = "/api/v1/projects/:slug/webhook-endpoints";
+const STRIPE = "/api/v1/projects/alpha/integrations/stripe";
+
 const routes: RouteCase[] = [
+  {
+    method: "POST",
+    url: WEBHOOKS,
+    pattern: WEBHOOK,
+    payload: () => ({ url: "https://example.com/hooks" }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 201, sk: 201 },
+  },
+  {
+    method: "GET",
+    url: WEBHOOKS,
+    pattern: WEBHOOK,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "GET",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}`,
+    pattern: `${WEBHOOK}/:id`,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "PATCH",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}`,
+    pattern: `${WEBHOOK}/:id`,
+    payload: () => ({ description: "renamed" }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "DELETE",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}`,
+    pattern: `${WEBHOOK}/:id`,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 204, sk: 204 },
+  },
+  {
+    method: "POST",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}/rotate-secret`,
+    pattern: `${WEBHOOK}/:id/rotate-secret`,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 201, sk: 201 },
+  },
+  {
+    method: "POST",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}/test`,
+    pattern: `${WEBHOOK}/:id/test`,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 202, sk: 202 },
+  },
+  {
+    method: "GET",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}/deliveries`,
+    pattern: `${WEBHOOK}/:id/deliveries`,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "POST",
+    url: "",
+    urlFor: (ids) => `${WEBHOOKS}/${ids.endpointId}/deliveries/${ids.deliveryId}/redeliver`,
+    pattern: `${WEBHOOK}/:id/deliveries/:delivery_id/redeliver`,
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 202, sk: 202 },
+  },
+  {
+    method: "PUT",
+    url: STRIPE,
+    pattern: "/api/v1/projects/:slug/integrations/stripe",
+    payload: () => ({ webhook_secret: "whsec_abcdefgh12345678" }),
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "GET",
+    url: STRIPE,
+    pattern: "/api/v1/projects/:slug/integrations/stripe",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 200, sk: 200 },
+  },
+  {
+    method: "DELETE",
+    url: STRIPE,
+    pattern: "/api/v1/projects/:slug/integrations/stripe",
+    expect: { ...JWT_OR_SK_SCOPED, jwt: 204, sk: 204 },
+  },
   {
     method: "GET",
     url: "/api/v1/auth/me",
@@ -426,6 +515,30 @@ async function setUp() {
     url: "/api/v1/auth/session",
     payload: { email: a.email, password: a.password },
   });
+  // A webhook endpoint with one delivery, and a Stripe secret, on A's alpha project.
+  const endpoint = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/projects/alpha/webhook-endpoints",
+    headers: bearer(a.token),
+    payload: { url: "https://example.com/hooks" },
+  });
+  const endpointId = endpoint.json().data.id as string;
+  await ctx.app.inject({
+    method: "POST",
+    url: `/api/v1/projects/alpha/webhook-endpoints/${endpointId}/test`,
+    headers: bearer(a.token),
+  });
+  const deliveries = await ctx.app.inject({
+    method: "GET",
+    url: `/api/v1/projects/alpha/webhook-endpoints/${endpointId}/deliveries`,
+    headers: bearer(a.token),
+  });
+  await ctx.app.inject({
+    method: "PUT",
+    url: "/api/v1/projects/alpha/integrations/stripe",
+    headers: bearer(a.token),
+    payload: { webhook_secret: "whsec_abcdefgh12345678" },
+  });
   const cookie = session.cookies.find((c) => c.name === "windback_session")?.value;
   if (!cookie) throw new Error(`no session cookie: ${session.statusCode} ${session.body}`);
   const headers: Record<Caller, Record<string, string>> = {
@@ -448,6 +561,8 @@ async function setUp() {
     alphaKeyId: alphaKey.json().data.id,
     defaultKeyId: defaultKey.json().data.id,
     eventId: submitted.json().event_id as string,
+    endpointId,
+    deliveryId: deliveries.json().data[0].id as string,
   };
 }
 
@@ -464,11 +579,13 @@ const callers: Caller[] = [
 
 describe.each(routes)("$method $pattern", (route) => {
   test.each(callers)("as %s", async (caller) => {
-    const { a, headers, alphaKeyId, defaultKeyId, eventId } = await setUp();
+    const { a, headers, alphaKeyId, defaultKeyId, eventId, endpointId, deliveryId } = await setUp();
     const ids: Ids = {
       keyId: route.pattern.startsWith("/api/v1/projects/") ? alphaKeyId : defaultKeyId,
       password: a.password,
       eventId,
+      endpointId,
+      deliveryId,
     };
     // The dashboard sends a JSON body with every change, `{}` when there is nothing to say.
     const payload =
@@ -510,6 +627,7 @@ const PUBLIC_ROUTES = [
   "GET /frame-host.:hash.js",
   "GET /widget/locales/:file",
   "GET /embed",
+  "POST /webhooks/stripe/:public_key",
 ];
 
 test("every route declares its policy: public ones are pinned, the rest are in the table", async () => {

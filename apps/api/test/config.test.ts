@@ -156,3 +156,39 @@ describe("password hashing", () => {
     expect(median).toBeLessThan(2.5);
   });
 });
+
+describe("scale-out settings (docs/design.md §13)", () => {
+  test("DATABASE_URL and REDIS_URL are off by default and taken when well-formed", () => {
+    const off = loadConfig({ DATABASE_PATH: ":memory:" });
+    expect(off.databaseUrl).toBeNull();
+    expect(off.redisUrl).toBeNull();
+    expect(off.redisPrefix).toBe("windback:");
+    const on = loadConfig({
+      DATABASE_PATH: ":memory:",
+      DATABASE_URL: "postgresql://app:pw@db.internal:5432/windback",
+      REDIS_URL: "rediss://cache.internal:6380",
+      REDIS_PREFIX: "shop-a:",
+    });
+    expect(on.databaseUrl).toBe("postgresql://app:pw@db.internal:5432/windback");
+    expect(on.redisUrl).toBe("rediss://cache.internal:6380");
+    expect(on.redisPrefix).toBe("shop-a:");
+  });
+
+  test("a URL of the wrong kind stops the start, without echoing it (it may hold a password)", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATABASE_PATH: ":memory:",
+        DATABASE_URL: "mysql://root:s3cret@db/windback",
+        REDIS_URL: "not a url",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).toMatch(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(message).not.toContain("s3cret");
+  });
+});

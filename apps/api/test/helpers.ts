@@ -44,6 +44,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     bodyLimit: 100 * 1024,
     widgetDistDir: null,
     dashboardDistDir: null,
+    // Loopback receivers and a short schedule: webhook tests run against 127.0.0.1 in seconds.
+    webhooks: { allowPrivateTargets: true, timeoutMs: 2_000, retryScheduleMs: [0, 50, 100] },
     ...overrides,
   };
 }

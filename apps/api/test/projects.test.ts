@@ -177,6 +177,7 @@ describe("api keys", () => {
       {
         id: created.json().data.id,
         key_type: "secret",
+        mode: "live",
         key_masked: `sk_••••••••${raw.slice(-4)}`,
         created_at: "2026-01-15T12:00:00.000Z",
         last_used_at: "2026-01-15T12:00:05.000Z",

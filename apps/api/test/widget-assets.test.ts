@@ -21,6 +21,7 @@ const KEY = "pub_AAAAAAAAAAAAAAAAAAAAAAAA";
 const OPEN_KEY = "pub_BBBBBBBBBBBBBBBBBBBBBBBB";
 const BODIES = {
   widget: "console.log('widget')",
+  ui: "console.log('ui')",
   embed: "console.log('embed')",
   "frame-host": "console.log('frame-host')",
 };
@@ -60,7 +61,7 @@ describe("the asset routes, on a dist folder shaped like the build's", () => {
     rmSync(dist, { recursive: true, force: true });
   });
 
-  describe.each(["widget", "frame-host"] as const)("GET /%s.js", (name) => {
+  describe.each(["widget", "ui", "frame-host"] as const)("GET /%s.js", (name) => {
     const body = BODIES[name];
 
     test("serves the bundle to any origin with a short cache and a strong ETag", async () => {
@@ -288,9 +289,9 @@ describe("the real build, served by the app", () => {
       const body = res.rawPayload;
       const decoded = encoding === "br" ? brotliDecompressSync(body) : gunzipSync(body);
       expect(decoded.equals(raw("widget.js"))).toBe(true);
-      // What crosses the wire is within the budget the build enforces (12 KB gzip).
-      if (encoding === "gzip") expect(body.length).toBeLessThanOrEqual(12 * 1024);
-      expect(body.length).toBeLessThan(raw("widget.js").length / 2);
+      // What crosses the wire is within the loader's budget the build enforces (4 KB gzip).
+      if (encoding === "gzip") expect(body.length).toBeLessThanOrEqual(4 * 1024);
+      expect(body.length).toBeLessThan(raw("widget.js").length * 0.6);
     },
   );
 
@@ -337,6 +338,23 @@ describe("the real build, served by the app", () => {
     expect(pinned.statusCode).toBe(200);
     expect(pinned.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect(pinned.rawPayload.equals(raw("frame-host.js"))).toBe(true);
+  });
+
+  test("ui.js: the loader names its hashed copy and SRI, served immutable and matching it", async () => {
+    const { ui } = manifest();
+    const loader = raw("widget.js").toString("utf8");
+    expect(loader).toContain(ui.hashedFile);
+    expect(loader).toContain(ui.integrity);
+    const res = await ctx.app.inject({
+      url: `/${ui.hashedFile}`,
+      headers: { origin: "https://x.io" },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    // SRI on a cross-origin script needs CORS.
+    expect(res.headers["access-control-allow-origin"]).toBe("*");
+    const sri = `sha384-${createHash("sha384").update(res.rawPayload).digest("base64")}`;
+    expect(sri).toBe(ui.integrity);
   });
 
   test("the README's pinned snippet names the current build and its integrity", () => {

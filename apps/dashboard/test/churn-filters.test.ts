@@ -21,6 +21,7 @@ const filtered: ChurnFilters = {
   q: "ada@",
   limit: PAGE_SIZE,
   offset: 40,
+  mode: "live",
 };
 
 describe("filters ↔ query string", () => {
@@ -87,6 +88,27 @@ describe("what the API gets", () => {
     expect(churnEventsCsvHref("a b", filtersToApiQuery(EMPTY_FILTERS))).toBe(
       "/api/v1/projects/a%20b/churn-events.csv",
     );
+  });
+});
+
+describe("live or test data", () => {
+  it("keeps test mode in the URL, the API query and the CSV link; live is never written", () => {
+    const test = filtersFromQuery(new URLSearchParams("mode=test&status=lost"));
+    expect(test.mode).toBe("test");
+    expect(filtersToSearch(test)).toBe("?status=lost&mode=test");
+    expect(filtersToApiQuery(test)).toMatchObject({ status: "lost", mode: "test" });
+    expect(churnEventsCsvHref("acme", filtersToApiQuery(test))).toBe(
+      "/api/v1/projects/acme/churn-events.csv?status=lost&mode=test",
+    );
+    expect(filtersFromQuery(new URLSearchParams("mode=TEST")).mode).toBe("live");
+    expect(filtersFromQuery(new URLSearchParams("mode=")).mode).toBe("live");
+    expect(filtersToApiQuery(filtered)).not.toHaveProperty("mode");
+    expect(filtersToSearch(filtered)).not.toContain("mode");
+  });
+
+  it("clearing the filters stays in test mode (the switch is not a filter)", () => {
+    const test = filtersFromQuery(new URLSearchParams("mode=test&status=lost&offset=20"));
+    expect(reduceFilters(test, { type: "CLEAR" })).toEqual({ ...EMPTY_FILTERS, mode: "test" });
   });
 });
 

@@ -19,6 +19,32 @@
   const price = document.getElementById("plan-price");
   document.getElementById("account-email").textContent = customer.customerEmail;
 
+  // Acme's server vouches for the signed-in customer with a short-lived customer token
+  // (docs/design.md §11), fetched ahead of the click and again when it nears its end. Without
+  // one (route missing, network error) the flow runs unverified, and a project that requires
+  // verification answers 401: the widget then resolves "error" and Acme cancels as usual.
+  let tokenRequest = null;
+  let tokenExpiresAt = 0;
+  function customerToken() {
+    if (!tokenRequest || (tokenExpiresAt && tokenExpiresAt - Date.now() < 60_000)) {
+      tokenExpiresAt = 0;
+      const forget = () => {
+        tokenRequest = null;
+        return {};
+      };
+      tokenRequest = fetch("/customer-token", { credentials: "same-origin", cache: "no-store" })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((body) => {
+          if (!body?.token) return forget();
+          tokenExpiresAt = body.expires_at;
+          return { customerToken: body.token };
+        })
+        .catch(forget);
+    }
+    return tokenRequest;
+  }
+  customerToken();
+
   /** What the customer reads after the flow, from the result object alone. */
   function describe(result) {
     const offer = result.selectedOffer;
@@ -70,13 +96,16 @@
       if (!frameHost) return;
       event.preventDefault();
       backdrop.hidden = false;
-      frameHost
-        .mount(backdrop, {
-          apiKey: script.dataset.publicKey,
-          ...customer,
-          theme: script.dataset.theme,
-          locale: script.dataset.lang,
-        })
+      customerToken()
+        .then((verified) =>
+          frameHost.mount(backdrop, {
+            apiKey: script.dataset.publicKey,
+            ...customer,
+            ...verified,
+            theme: script.dataset.theme,
+            locale: script.dataset.lang,
+          }),
+        )
         .then((result) => {
           backdrop.hidden = true;
           show(result);
@@ -90,6 +119,8 @@
     // The queue stub has no version: until widget.js has loaded, the plain link does the job.
     if (!windback || typeof windback.version !== "string") return;
     event.preventDefault();
-    windback.show(customer).then(show);
+    customerToken()
+      .then((verified) => windback.show({ ...customer, ...verified }))
+      .then(show);
   });
 })();

@@ -1,15 +1,31 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { OfferBody } from "@windback/protocol";
+import type {
+  CreatedCustomerTokenSecret,
+  CustomerTokenSecret,
+  OfferBody,
+  Project,
+} from "@windback/protocol";
 import { type AdminClient, type ApiResponse, createAdminClient, expectOk } from "@windback/testkit";
+
+/** A customer-token secret (docs/design.md §11): the demo server signs its customers' tokens. */
+export interface DemoTokenSecret {
+  /** The `kid` of the tokens it signs. */
+  id: string;
+  /** `wbct_…`; the HMAC key is this string's UTF-8 bytes. */
+  secret: string;
+}
 
 export interface DemoCredentials {
   email: string;
   password: string;
   publicKey: string;
   secretKey: string;
+  customerTokenSecret: DemoTokenSecret;
 }
+
+export type CustomerVerification = "off" | "optional" | "required";
 
 export interface SeedOptions {
   /** Where the API can be reached from this process, e.g. http://127.0.0.1:8787. */
@@ -18,6 +34,8 @@ export interface SeedOptions {
   allowedOrigins: string[];
   /** Where the demo account's password and raw keys are kept between runs (raw keys are shown once). */
   stateFile: string;
+  /** The project's `customer_verification`; the demo requires a token (default `required`). */
+  customerVerification?: CustomerVerification;
 }
 
 export const DEMO_EMAIL = "demo@acme.test";
@@ -125,7 +143,20 @@ export async function seedDemo(options: SeedOptions): Promise<DemoCredentials> {
     expectStatus(await admin.offers.put(slug, reason, offer), [200, 201], `offer for ${reason}`);
   }
 
-  const credentials = { email: DEMO_EMAIL, password, publicKey, secretKey };
+  const customerTokenSecret = await ensureTokenSecret(admin, state.customerTokenSecret);
+  const verification = options.customerVerification ?? "required";
+  const updated = await admin.request<{ data: Project }>("PATCH", `/api/v1/projects/${slug}`, {
+    body: { customer_verification: verification },
+  });
+  expectStatus(updated, [200], "customer verification");
+
+  const credentials = {
+    email: DEMO_EMAIL,
+    password,
+    publicKey,
+    secretKey,
+    customerTokenSecret,
+  };
   await mkdir(dirname(options.stateFile), { recursive: true });
   await writeFile(options.stateFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
@@ -134,4 +165,31 @@ export async function seedDemo(options: SeedOptions): Promise<DemoCredentials> {
 async function createKey(admin: AdminClient, keyType: "public" | "secret") {
   const res = await admin.apiKeys.create(DEMO_PROJECT.slug, keyType);
   return expectStatus(res, [201], `create ${keyType} key`).data.key;
+}
+
+const SECRETS_PATH = `/api/v1/projects/${DEMO_PROJECT.slug}/customer-token-secrets`;
+
+/**
+ * The saved customer-token secret when it is still active, else a new one (secrets are shown
+ * once). With two active already, the older is revoked first: a project keeps at most two.
+ */
+async function ensureTokenSecret(
+  admin: AdminClient,
+  saved: DemoTokenSecret | undefined,
+): Promise<DemoTokenSecret> {
+  const listed = await admin.request<{ data: CustomerTokenSecret[] }>("GET", SECRETS_PATH);
+  const active = expectStatus(listed, [200], "list customer-token secrets").data.filter(
+    (secret) => secret.revoked_at === null,
+  );
+  if (saved && active.some((secret) => secret.id === saved.id)) return saved;
+  if (active.length >= 2) {
+    const oldest = [...active].sort((a, b) => a.created_at.localeCompare(b.created_at))[0];
+    if (oldest) {
+      const path = `${SECRETS_PATH}/${encodeURIComponent(oldest.id)}`;
+      expectStatus(await admin.request("DELETE", path), [200, 204], "revoke an old secret");
+    }
+  }
+  const created = await admin.request<{ data: CreatedCustomerTokenSecret }>("POST", SECRETS_PATH);
+  const { id, secret } = expectStatus(created, [201], "create a customer-token secret").data;
+  return { id, secret };
 }

@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mintCustomerToken } from "./customer-token.js";
+import type { DemoTokenSecret } from "./seed.js";
 
 export interface DemoServerOptions {
   /** The Windback API's base URL, e.g. http://localhost:8787. */
@@ -10,6 +12,27 @@ export interface DemoServerOptions {
   publicKey: string;
   port: number;
   host?: string;
+  /**
+   * The project's customer-token secret: `GET /customer-token` mints the signed-in customer's
+   * token with it. Without one that route answers 404 and the pages show the flow unverified.
+   */
+  customerTokenSecret?: DemoTokenSecret;
+}
+
+/** The demo's stand-in for a sign-in: the billing page's `?email=` customer, kept in a cookie. */
+const CUSTOMER_COOKIE = "acme_customer";
+const DEFAULT_CUSTOMER = "ada@example.com";
+const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,190}$/;
+
+function cookieCustomer(req: IncomingMessage): string | null {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === CUSTOMER_COOKIE) {
+      const email = decodeURIComponent(value.join("="));
+      return EMAIL.test(email) ? email : null;
+    }
+  }
+  return null;
 }
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
@@ -97,6 +120,20 @@ async function handle(options: DemoServerOptions, req: IncomingMessage, res: Ser
   if (req.method !== "GET" && req.method !== "HEAD") {
     return send(405, "text/plain; charset=utf-8", "Method not allowed", { allow: "GET, HEAD" });
   }
+  // Acme's server vouches for its signed-in customer (docs/design.md §11). Same origin only (no
+  // CORS), never cached, and the token is not logged.
+  if (url.pathname === "/customer-token") {
+    const email = cookieCustomer(req);
+    if (!options.customerTokenSecret || !email) {
+      return send(404, "application/json", JSON.stringify({ error: "No signed-in customer" }));
+    }
+    const minted = await mintCustomerToken(options.customerTokenSecret, email);
+    return send(
+      200,
+      "application/json",
+      JSON.stringify({ token: minted.token, expires_at: minted.expiresAt }),
+    );
+  }
   const asset = ASSETS[url.pathname];
   if (asset) return send(200, asset, await readPublic(url.pathname.slice(1)));
   const billing = BILLING_PAGES[url.pathname];
@@ -108,6 +145,15 @@ async function handle(options: DemoServerOptions, req: IncomingMessage, res: Ser
     return value && CHOICES[name]?.includes(value) ? value : fallback;
   };
   const template = billing ? await billingTemplate(billing) : await readPublic(page as string);
+  // Signing in, demo style: the billing page's customer (as demo.js shows it) is the one the
+  // token route vouches for.
+  const requested = url.searchParams.get("email");
+  const customer = requested && EMAIL.test(requested) ? requested : DEFAULT_CUSTOMER;
+  const signIn: Record<string, string> = billing
+    ? {
+        "set-cookie": `${CUSTOMER_COOKIE}=${encodeURIComponent(customer)}; Path=/; HttpOnly; SameSite=Lax`,
+      }
+    : {};
   return send(
     200,
     "text/html; charset=utf-8",
@@ -118,6 +164,7 @@ async function handle(options: DemoServerOptions, req: IncomingMessage, res: Ser
       POSITION: pick("position", "center"),
       LANG: pick("lang", "en"),
     }),
+    signIn,
   );
 }
 

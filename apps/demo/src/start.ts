@@ -80,6 +80,7 @@ async function main() {
   demo = await startDemoServer({
     apiUrl,
     publicKey: credentials.publicKey,
+    customerTokenSecret: credentials.customerTokenSecret,
     port: demoPort,
     host: process.env.HOST ?? "127.0.0.1",
   });
@@ -99,6 +100,8 @@ ${line}
   Password           ${credentials.password}
   Public key         ${credentials.publicKey}
   Secret key         in ${join(dirname(databasePath), "demo-account.json")}
+  Verified customers required: the demo page's server mints each customer's token
+                     (${demo.url}/customer-token, signed with the project's secret)
 
   Sign in to the dashboard with the demo account, or open the demo page and click
   "Cancel subscription". Ctrl-C stops both.

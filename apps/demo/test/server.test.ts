@@ -1,15 +1,19 @@
 import type { Server } from "node:http";
+import { decodeProtectedHeader, jwtVerify } from "jose";
 import { afterEach, expect, test } from "vitest";
 import { startDemoServer } from "../src/server.js";
 
 let server: Server | undefined;
 afterEach(() => server?.close());
 
-async function start() {
+const SECRET = { id: "0f6b1d2e-secret-id", secret: `wbct_${"k".repeat(43)}` };
+
+async function start(customerTokenSecret?: typeof SECRET) {
   const started = await startDemoServer({
     apiUrl: "http://localhost:8787",
     publicKey: "pub_test123",
     port: 0,
+    ...(customerTokenSecret && { customerTokenSecret }),
   });
   server = started.server;
   return started.url.replace("localhost", "127.0.0.1");
@@ -83,4 +87,51 @@ test("each billing page is one well-formed document", async () => {
     expect(html.match(/<\/footer>/g), path).toHaveLength(1);
     expect(html.trimEnd().endsWith("</html>"), path).toBe(true);
   }
+});
+
+test("the billing page signs its ?email= customer in, and /customer-token vouches for them", async () => {
+  const url = await start(SECRET);
+  const page = await fetch(`${url}/?email=${encodeURIComponent("grace@example.com")}`);
+  const cookie = page.headers.get("set-cookie") ?? "";
+  expect(cookie).toMatch(/^acme_customer=grace%40example\.com; Path=\/; HttpOnly; SameSite=Lax$/);
+
+  const res = await fetch(`${url}/customer-token`, {
+    headers: { cookie: cookie.split(";")[0] ?? "" },
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("cache-control")).toBe("no-store");
+  const { token, expires_at } = (await res.json()) as { token: string; expires_at: number };
+  // HS256 with the secret's UTF-8 bytes, kid = the secret's id: what the API checks.
+  expect(decodeProtectedHeader(token)).toMatchObject({ alg: "HS256", kid: SECRET.id });
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET.secret), {
+    algorithms: ["HS256"],
+  });
+  expect(payload).toMatchObject({
+    email: "grace@example.com",
+    subscription_id: "sub_demo_4242",
+    plan: "Pro",
+    mrr: 4900,
+  });
+  expect(payload.sub).toMatch(/^cus_[0-9a-f]{14}$/);
+  expect((payload.exp as number) - (payload.iat as number)).toBeLessThanOrEqual(3600);
+  expect(expires_at).toBe((payload.exp as number) * 1000);
+  // Another key does not verify it.
+  await expect(
+    jwtVerify(token, new TextEncoder().encode(`${SECRET.secret}x`), { algorithms: ["HS256"] }),
+  ).rejects.toThrow();
+});
+
+test("/customer-token answers 404 without a signed-in customer or without a secret", async () => {
+  const url = await start(SECRET);
+  expect((await fetch(`${url}/customer-token`)).status).toBe(404);
+  const forged = await fetch(`${url}/customer-token`, {
+    headers: { cookie: "acme_customer=%3Cscript%3E" },
+  });
+  expect(forged.status).toBe(404);
+  server?.close();
+  const bare = await start();
+  const res = await fetch(`${bare}/customer-token`, {
+    headers: { cookie: "acme_customer=ada%40example.com" },
+  });
+  expect(res.status).toBe(404);
 });

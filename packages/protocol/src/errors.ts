@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: "EMAIL_TAKEN",
   CONFLICT: "CONFLICT",
   INVALID_TRANSITION: "INVALID_TRANSITION",
+  /** A billing provider's webhook whose signature does not verify (or is too old). */
+  WEBHOOK_SIGNATURE_INVALID: "WEBHOOK_SIGNATURE_INVALID",
+  /** A billing provider's webhook for a project without that integration's secret. */
+  INTEGRATION_NOT_CONFIGURED: "INTEGRATION_NOT_CONFIGURED",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   RATE_LIMITED: "RATE_LIMITED",

@@ -73,6 +73,22 @@ export type KeyType = (typeof KEY_TYPES)[number];
 export const CHURN_STATUSES = ["new", "offer_accepted", "recovered", "lost"] as const;
 export type ChurnStatus = (typeof CHURN_STATUSES)[number];
 
+/** What an outbound webhook can announce (docs/design.md §9); `webhook.test` is sent on request. */
+export const WEBHOOK_EVENT_TYPES = [
+  "cancel_flow.submitted",
+  "cancel_flow.offer_accepted",
+  "cancel_flow.offer_declined",
+  "churn_event.created",
+  "churn_event.recovered",
+  "churn_event.lost",
+  "webhook.test",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** A delivery attempt: planned (pending), or made. */
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
 // The wire shapes: types of the schemas in ./schemas (type-only, so nothing of TypeBox reaches a
 // browser bundle that imports this module).
 export type {
@@ -122,6 +138,17 @@ export type {
   TimeseriesPoint,
   TimeseriesQuery,
 } from "./schemas/stats.js";
+export type {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointBody,
+  RotatedWebhookSecret,
+  StripeIntegration,
+  StripeIntegrationBody,
+  UpdateWebhookEndpointBody,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookMessageQueued,
+} from "./schemas/webhooks.js";
 
 /** Headers a browser may read on cancel-flow responses. */
 export const EXPOSED_HEADERS = [

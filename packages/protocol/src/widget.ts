@@ -23,6 +23,8 @@ export const WIDGET_ERROR_CODES = [
   "BAD_RESPONSE",
   /** The frame (iframe embed or frame host) did not say it was ready within 3 s. */
   "FRAME_TIMEOUT",
+  /** The script tag's UI file (`ui.<hash>.js`) failed to load or its SRI check failed. */
+  "UI_LOAD_FAILED",
 ] as const;
 
 /**
@@ -95,7 +97,10 @@ export interface WidgetManifestEntry {
  * dashboard's SRI-pinned snippet.
  */
 export interface WidgetManifest {
+  /** The script-tag loader (`widget.js`). */
   widget: WidgetManifestEntry;
+  /** The UI the loader fetches with SRI (docs/design.md §14). */
+  ui?: WidgetManifestEntry;
   embed?: WidgetManifestEntry;
   "frame-host"?: WidgetManifestEntry;
 }

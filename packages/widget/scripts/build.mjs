@@ -13,13 +13,16 @@ const dist = join(root, "dist");
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /**
- * gzip budgets (test/size.test.ts checks the same numbers): widget.js, Preact included
- * (issue 4), and frame-host.js, which only creates a frame and listens to it. The iframe page's
+ * gzip budgets (test/size.test.ts checks the same numbers): widget.js, the loader
+ * (docs/design.md §14); ui.js, the UI it fetches, Preact included; and frame-host.js, which only
+ * creates a frame and listens to it. The iframe page's
  * own bundle (embed.js) loads inside the frame and has none.
  */
-const GZIP_BUDGETS = { widget: 12 * 1024, "frame-host": 2 * 1024 };
+const GZIP_BUDGETS = { widget: 4 * 1024, ui: 12 * 1024, "frame-host": 2 * 1024 };
 
+// The UI is built first: the loader is built knowing its hashed name and SRI value.
 const bundles = [
+  { name: "ui", entry: "src/ui.ts" },
   { name: "widget", entry: "src/loader.ts" },
   { name: "embed", entry: "src/embed.ts" },
   { name: "frame-host", entry: "src/frame-host.ts" },
@@ -39,7 +42,20 @@ const compactCss = {
   },
 };
 
+/** Name, content hash and SRI value of a built bundle (the hashed copy is written later). */
+function describe(name) {
+  const bytes = readFileSync(join(dist, `${name}.js`));
+  const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 8);
+  const integrity = `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+  return { bytes, hash, hashedFile: `${name}.${hash}.js`, integrity };
+}
+
+let uiRef = { file: "ui.js", integrity: "" };
 for (const [index, { name, entry }] of bundles.entries()) {
+  if (name === "widget") {
+    const { hashedFile, integrity } = describe("ui");
+    uiRef = { file: hashedFile, integrity };
+  }
   await build({
     root,
     configFile: false,
@@ -48,7 +64,10 @@ for (const [index, { name, entry }] of bundles.entries()) {
     // The protocol's sources, not its build: a protocol change reaches the bundles without a
     // separate `tsc` step in between.
     resolve: { alias: { "@windback/protocol": join(root, "../protocol/src/index.ts") } },
-    define: { __WINDBACK_VERSION__: JSON.stringify(version) },
+    define: {
+      __WINDBACK_VERSION__: JSON.stringify(version),
+      __WINDBACK_UI__: JSON.stringify(uiRef),
+    },
     // Classic JSX: `h(type, props, ...children)` calls Preact's createElement directly, with no
     // `children:` key or wrapper per element (the automatic runtime costs ~100 gzip bytes more).
     esbuild: {
@@ -103,15 +122,13 @@ for (const file of readdirSync(join(root, "src/i18n")).filter((f) => f.endsWith(
 const manifest = {};
 for (const { name } of bundles) {
   const file = `${name}.js`;
-  const bytes = readFileSync(join(dist, file));
-  const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 8);
-  const hashedFile = `${name}.${hash}.js`;
+  const { bytes, hash, hashedFile, integrity } = describe(name);
   copyFileSync(join(dist, file), join(dist, hashedFile));
   manifest[name] = {
     file,
     hashedFile,
     hash,
-    integrity: `sha384-${createHash("sha384").update(bytes).digest("base64")}`,
+    integrity,
     rawBytes: bytes.length,
     gzipBytes: gzipSync(bytes, { level: 9 }).length,
     brotliBytes: brotliCompressSync(bytes, {

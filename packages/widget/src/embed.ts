@@ -47,6 +47,10 @@ function takeCustomerFields(read: (field: CustomerField) => unknown): void {
 }
 
 takeCustomerFields((field) => params.get(field.query));
+// A customer token (docs/design.md §11) rides in the URL the merchant's page built; the API
+// redacts it from its logs.
+const token = params.get("token");
+if (token) customer.customerToken = token;
 
 const root =
   document.getElementById("windback") ?? document.body.appendChild(document.createElement("div"));
@@ -68,6 +72,7 @@ const view = renderFlow({
   theme: isTheme(theme) ? theme : "light",
   position: "center",
   mode: "inline",
+  testMode: !!key?.startsWith("pub_test_"),
   onDone(result: WidgetResult) {
     post({ type: eventOf(result), result });
   },

@@ -19,6 +19,8 @@ export interface FlowViewOptions {
   theme: Theme;
   position: Position;
   mode: "modal" | "inline";
+  /** Loaded with a `pub_test_` key: the dialog shows a "Test mode" badge (docs/design.md §11). */
+  testMode?: boolean;
   onDone(result: WidgetResult): void;
 }
 
@@ -43,6 +45,7 @@ export function renderFlow(view: FlowViewOptions): FlowView {
         theme={(dark ? dark.matches : view.theme === "dark") ? "dark" : "light"}
         position={view.position}
         mode={view.mode}
+        testMode={view.testMode}
       />,
       container,
     );

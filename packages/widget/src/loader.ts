@@ -1,16 +1,16 @@
 /**
- * Script-tag entry (dist/widget.js). Reads its configuration from its own `<script>` tag,
- * installs `window.Windback` and replays calls queued by the snippet before it loaded.
+ * Script-tag entry (dist/widget.js), the small loader of docs/design.md §14: reads its
+ * configuration from its own `<script>` tag, installs `window.Windback` (queue, show, on, init,
+ * track) and replays calls queued by the snippet. The UI (Preact, styles, translations) is a
+ * second, content-hashed file fetched with SRI on idle or at the first `show()`; when it fails
+ * or takes longer than 3 s, `show()` resolves `outcome: "error"` so the host goes on cancelling.
  */
-import type { WidgetEvent, WidgetResult } from "@windback/protocol";
+import { WIDGET_TIMEOUT_MS, type WidgetEvent, type WidgetResult } from "@windback/protocol";
 import { createApiClient, createTracker } from "./api-client";
-import { flowError, initialState, reduce, resultOf } from "./core/flow";
-import { renderFlow } from "./flow-view";
-import { resolveLocale } from "./i18n/index";
-import { loadStrings } from "./i18n/remote";
-import { lockScroll, mountShadow } from "./mount-shadow";
+import { errorResult } from "./core/frame-host";
 import { callbackOf, eventOf, safeCall } from "./notify";
 import type { InitOptions, Position, ShowOptions, Theme } from "./options";
+import type { WindbackUi } from "./ui";
 
 type Handler = (result: WidgetResult) => void;
 
@@ -63,6 +63,32 @@ function readScriptConfig(): InitOptions {
   };
 }
 
+/**
+ * The UI bundle: `window.WindbackUI` once its script ran. The script element carries the build's
+ * SRI hash (a changed or truncated file never runs) and the loader's CSP nonce. A failed load is
+ * forgotten, so the next `show()` tries again.
+ */
+let ui: Promise<WindbackUi> | null = null;
+export function loadUi(): Promise<WindbackUi> {
+  const loaded = window.WindbackUI;
+  if (loaded) return Promise.resolve(loaded);
+  ui ??= new Promise<WindbackUi>((resolve, reject) => {
+    const tag = document.createElement("script");
+    tag.src = `${assetBase}/${__WINDBACK_UI__.file}`;
+    if (__WINDBACK_UI__.integrity) tag.integrity = __WINDBACK_UI__.integrity;
+    tag.crossOrigin = "anonymous";
+    if (script?.nonce) tag.nonce = script.nonce;
+    tag.onload = () => (window.WindbackUI ? resolve(window.WindbackUI) : tag.onerror?.(""));
+    tag.onerror = () => {
+      ui = null;
+      tag.remove();
+      reject(new Error("the UI did not load"));
+    };
+    document.head.append(tag);
+  });
+  return ui;
+}
+
 function install(): WindbackApi {
   const config: InitOptions = readScriptConfig();
   const listeners: Record<WidgetEvent, Set<Handler>> = {
@@ -73,13 +99,18 @@ function install(): WindbackApi {
   let current: { promise: Promise<WidgetResult>; focus(): void } | null = null;
 
   const keyOf = (options: InitOptions) => options.apiKey ?? options.publicKey;
-  const clientFor = (options: InitOptions) => {
-    const apiKey = keyOf(options);
-    return apiKey ? createApiClient({ apiKey, apiBase: options.apiBase ?? location.origin }) : null;
-  };
-  const tracker = createTracker(() => clientFor(config));
-  // Fetched now so the dialog opens without waiting when the customer clicks.
-  void loadStrings(resolveLocale(config.locale, document.documentElement.lang), assetBase);
+  const tracker = createTracker(() => {
+    const apiKey = keyOf(config);
+    return apiKey ? createApiClient({ apiKey, apiBase: config.apiBase ?? location.origin }) : null;
+  });
+  // Warm: fetch the UI (and the page's translation) while the customer reads the page, so the
+  // first click opens the dialog at once. A failure here is retried by `show()`.
+  (window.requestIdleCallback ?? setTimeout)(() =>
+    loadUi().then(
+      (loaded) => loaded.preload(config.locale, assetBase),
+      () => {},
+    ),
+  );
 
   function finish(options: ShowOptions, result: WidgetResult): WidgetResult {
     const event = eventOf(result);
@@ -94,47 +125,49 @@ function install(): WindbackApi {
       return current.promise;
     }
     const merged: InitOptions = { ...config, ...options };
-    const client = clientFor(merged);
-    if (!client) {
+    if (!keyOf(merged)) {
       console.error(`${LOG} no data-api-key or init({ apiKey })`);
-      const error = flowError("NOT_CONFIGURED", "No public key");
-      // Failed, then left: the machine's own way to an `error` result.
-      const state = reduce(initialState([]), { type: "FAIL", error });
-      return Promise.resolve(finish(merged, resultOf(reduce(state, { type: "DISMISS" }))));
+      return Promise.resolve(finish(merged, errorResult("NOT_CONFIGURED", "No public key")));
     }
     const opener = document.activeElement as HTMLElement | null;
-    const theme = merged.theme ?? "light";
-    const locale = resolveLocale(merged.locale, document.documentElement.lang);
     let focus = () => {};
-    const promise = loadStrings(locale, assetBase).then(
-      (strings) =>
-        new Promise<WidgetResult>((resolve) => {
-          const mount = mountShadow({
-            zIndex: merged.zIndex ?? 2147483000,
-            theme,
-            ...(merged.nonce && { nonce: merged.nonce }),
-          });
-          const unlock = lockScroll();
-          const view = renderFlow({
-            container: mount.container,
-            client,
+    // Settled once: by the dialog's result, or by the 3 s rule / a failed load before it opened.
+    let settled = false;
+    const promise = new Promise<WidgetResult>((resolve) => {
+      const end = (result: WidgetResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        current = null;
+        resolve(finish(merged, result));
+      };
+      const timer = setTimeout(() => {
+        // A hanging UI request is not waited for again: the next show() starts a fresh one.
+        if (!window.WindbackUI) ui = null;
+        end(errorResult("TIMEOUT", `The widget did not open within ${WIDGET_TIMEOUT_MS} ms`));
+      }, WIDGET_TIMEOUT_MS);
+      loadUi().then(
+        (loaded) =>
+          loaded.open({
             options: merged,
-            strings,
-            theme,
-            position: merged.position ?? "center",
-            mode: "modal",
-            onDone(result) {
-              view.unmount();
-              mount.destroy();
-              unlock();
-              current = null;
-              if (opener?.isConnected) opener.focus();
-              resolve(finish(merged, result));
+            assetBase,
+            onOpen(focusDialog) {
+              if (settled) return false;
+              clearTimeout(timer);
+              focus = focusDialog;
+              return true;
             },
-          });
-          focus = view.focus;
-        }),
-    );
+            onDone(result) {
+              end(result);
+              if (opener?.isConnected) opener.focus();
+            },
+          }),
+        (error: Error) => {
+          console.error(`${LOG} ${error.message}`);
+          end(errorResult("UI_LOAD_FAILED", error.message));
+        },
+      );
+    });
     current = { promise, focus: () => focus() };
     return promise;
   }

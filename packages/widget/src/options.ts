@@ -16,6 +16,11 @@ export interface CustomReason {
 }
 
 export interface ShowOptions extends CustomerOptions {
+  /**
+   * A customer token minted by the merchant's server (docs/design.md §11), sent as
+   * `customer_token` with submit, accept-offer and decline; never logged or tracked.
+   */
+  customerToken?: string;
   reasons?: CustomReason[];
   locale?: string;
   theme?: Theme;

@@ -37,6 +37,10 @@ const NOT_CONFIGURED = flowError("NOT_CONFIGURED", "No public key");
 
 export function createSession(options: SessionOptions): Session {
   const { client, customer } = options;
+  // Only a non-empty string is a token; anything else is left out of every body.
+  const token = typeof customer.customerToken === "string" && customer.customerToken;
+  const withToken = <T extends object>(body: T) =>
+    token ? { ...body, customer_token: token } : body;
   let state = initialState(options.reasons);
 
   function dispatch(event: FlowEvent): void {
@@ -75,6 +79,7 @@ export function createSession(options: SessionOptions): Session {
         body.cancel_reason = state.reason;
         const text = state.text.trim();
         if (text) body.cancel_reason_text = text;
+        if (token) body.customer_token = token;
         return settle(
           client.submit(body as unknown as CancelFlowSubmitRequest),
           (data) =>
@@ -91,12 +96,14 @@ export function createSession(options: SessionOptions): Session {
         if (!client || !state.offer)
           return dispatch({ type: "ACCEPT_FAILED", error: NOT_CONFIGURED });
         return settle(
-          client.acceptOffer({
-            customer_email: email,
-            cancel_reason: state.reason ?? "other",
-            offer_type: state.offer.offer_type,
-            ...(state.eventId && { event_id: state.eventId }),
-          }),
+          client.acceptOffer(
+            withToken({
+              customer_email: email,
+              cancel_reason: state.reason ?? "other",
+              offer_type: state.offer.offer_type,
+              ...(state.eventId && { event_id: state.eventId }),
+            }),
+          ),
           () => ({ type: "ACCEPT_OK" }),
           (error) => ({ type: "ACCEPT_FAILED", error }),
         );
@@ -105,14 +112,14 @@ export function createSession(options: SessionOptions): Session {
           return dispatch({ type: "DECLINE_FAILED", error: NOT_CONFIGURED });
         }
         return settle(
-          client.decline({ event_id: state.eventId }),
+          client.decline(withToken({ event_id: state.eventId })),
           () => ({ type: "DECLINE_OK" }),
           (error) => ({ type: "DECLINE_FAILED", error }),
         );
       case "done":
         // "Cancel anyway" straight from the offer still means the offer was seen and refused.
         if (previous.step === "offer" && state.outcome === "cancelled" && state.eventId) {
-          void client?.decline({ event_id: state.eventId });
+          void client?.decline(withToken({ event_id: state.eventId }));
         }
         return options.onDone(resultOf(state));
       default:

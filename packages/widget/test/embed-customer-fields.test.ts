@@ -16,7 +16,8 @@ const api = fakeApi({
 });
 
 const query = new URLSearchParams({
-  key: "pub_x",
+  key: "pub_test_x",
+  token: "header.claims.sig",
   email: "ada@example.com",
   subscription_id: "sub_42",
   tenure_days: "400",
@@ -65,7 +66,12 @@ describe("embed customer fields", () => {
         mrr: 4900,
         provider: "stripe",
         tenure_days: 400,
+        customer_token: "header.claims.sig",
       },
     ]);
+  });
+
+  it("shows the Test mode badge for a pub_test_ key", () => {
+    expect(document.querySelector("#windback .wb-test")?.textContent).toBe("Test mode");
   });
 });

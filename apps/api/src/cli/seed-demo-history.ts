@@ -89,7 +89,7 @@ async function main() {
     process.exit(2);
   }
   const config = loadConfig();
-  const storage = createStorage(config);
+  const storage = await createStorage(config);
   try {
     const user = await storage.repos.users.findByEmail(values.email.toLowerCase());
     const project = user ? await storage.repos.projects.findBySlug(user.id, values.slug) : null;

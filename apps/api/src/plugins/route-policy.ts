@@ -178,10 +178,10 @@ const policyPlugin = fp<{ paths: Set<string> }>(
       `${keyId(request)}|${flowClientOf(request, principalOf(request)).identity}`;
     const budgets: Record<Budget, preHandlerHookHandler[]> = {
       cancel_flow: [
-        createKeyedLimiter(app, cancelFlow, perClient),
-        createKeyedLimiter(app, cancelFlowKeyCeiling, keyId, { quiet: true }),
+        createKeyedLimiter(app, "cancel_flow", cancelFlow, perClient),
+        createKeyedLimiter(app, "cancel_flow_key", cancelFlowKeyCeiling, keyId, { quiet: true }),
       ],
-      track: [createKeyedLimiter(app, track, perClient)],
+      track: [createKeyedLimiter(app, "track", track, perClient)],
     };
 
     const guardOrigin: onRequestHookHandler = async function guardOrigin(request, reply) {

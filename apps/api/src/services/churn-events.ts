@@ -92,8 +92,31 @@ export interface ChurnEventsService {
     livemode: boolean,
   ): Promise<ChurnEventRecord>;
   markFinal(projectId: string, id: string, status: "recovered" | "lost"): Promise<ChurnEventRecord>;
+  /**
+   * Records what a billing provider's webhook reports (docs/design.md §10): a cancellation
+   * scheduled (`new`, publishes churn_event.created) or one that happened without an open event
+   * (`lost`, publishes churn_event.lost).
+   */
+  recordFromBilling(
+    projectId: string,
+    fields: BillingFields,
+    status: "new" | "lost",
+  ): Promise<ChurnEventRecord>;
   /** Hears every committed domain event; returns a function that stops listening. */
   subscribe(listener: DomainEventListener): () => void;
+}
+
+/** What a billing provider tells about a customer's subscription. */
+export interface BillingFields {
+  customerEmail: string;
+  provider: string;
+  providerSubscriptionId: string;
+  planName: string | null;
+  mrrCents: number;
+  currency: string;
+  cancelReason: CancelReason | null;
+  cancelReasonText: string | null;
+  livemode: boolean;
 }
 
 /** "USD" → "usd": three ASCII letters, stored lower-case. */
@@ -225,10 +248,11 @@ export function createChurnEventsService(deps: {
 
   /** Whose events the caller sees: see FlowOwner in storage/types.ts. */
   function ownerOf(caller: FlowCaller): FlowOwner {
-    if (caller.vouch.by === "secret_key") return { kind: "project" };
+    const { livemode } = caller;
+    if (caller.vouch.by === "secret_key") return { kind: "project", livemode };
     if (caller.vouch.by === "customer_token")
-      return { kind: "customer", email: caller.vouch.email };
-    return { kind: "client", clientKey: deps.hashClient(caller.client) };
+      return { kind: "customer", email: caller.vouch.email, livemode };
+    return { kind: "client", clientKey: deps.hashClient(caller.client), livemode };
   }
 
   const noLongerPossible = (status: string) =>
@@ -367,6 +391,31 @@ export function createChurnEventsService(deps: {
         publisher(status === "recovered" ? "churn_event.recovered" : "churn_event.lost"),
       );
       return settle(result, (current) => `The churn event is already ${current}, which is final`);
+    },
+
+    async recordFromBilling(projectId, fields, status) {
+      const { event, published } = await repos.churnEvents.create(
+        projectId,
+        {
+          id: randomUUID(),
+          ...fields,
+          customerName: null,
+          tenureDays: null,
+          source: "billing",
+          status,
+          offerType: null,
+          offerShown: false,
+          offerAcceptedAt: null,
+          clientKey: null,
+          // The billing provider's own numbers.
+          mrrVerified: true,
+          offerTerms: null,
+        },
+        toIso(clock.now()),
+        publisher(status === "lost" ? "churn_event.lost" : "churn_event.created"),
+      );
+      announce(published);
+      return event;
     },
 
     subscribe(listener) {

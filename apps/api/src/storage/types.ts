@@ -1,7 +1,7 @@
 /**
  * The storage seam: what the services and routes may ask of a store, and the guarantees they rely
  * on. Nothing above this file knows SQL or a driver's error codes; every implementation (SQLite in
- * ./sqlite) throws only the errors of ./errors.ts and passes the contract suite in
+ * ./sqlite, PostgreSQL in ./postgres) throws only the errors of ./errors.ts and passes the contract suite in
  * apps/api/test/storage/.
  */
 
@@ -13,12 +13,13 @@ import type {
   KeyType,
   OfferType,
   PublicOffer,
+  WebhookEventType,
 } from "@windback/protocol";
 import type { CounterRow, DayCounterRow } from "./counters.js";
 
 /** A store the app is built from, chosen by configuration (storage/index.ts). */
 export interface Storage {
-  readonly kind: "sqlite";
+  readonly kind: "sqlite" | "postgres";
   readonly repos: Repositories;
   /** Resolves when the store answers; rejects with StorageUnavailableError when it cannot. */
   health(): Promise<void>;
@@ -216,6 +217,8 @@ export interface Repositories {
   offers: OffersRepository;
   churnEvents: ChurnEventsRepository;
   trackEvents: TrackEventsRepository;
+  webhooks: WebhooksRepository;
+  billing: BillingRepository;
 }
 
 /** The type-specific fields of an offer; only those of its `offerType` are set. */
@@ -311,10 +314,14 @@ export type CancelFlowSubmission = Omit<
  * started (an email from a browser is only a claim); a verified customer (customer token) any of
  * theirs; the merchant's server (secret key) any of the project's.
  */
-export type FlowOwner =
+export type FlowOwner = (
   | { kind: "client"; clientKey: string }
   | { kind: "customer"; email: string }
-  | { kind: "project" };
+  | { kind: "project" }
+) & {
+  /** Live and test data never meet (docs/design.md §11): an owner sees its own mode's events. */
+  livemode: boolean;
+};
 
 /** The event an accept-offer acts on: `eventId`, else the customer's latest one the owner sees. */
 export interface AcceptTarget {
@@ -384,6 +391,9 @@ export interface DomainEvent {
  * Builds the domain event of a change from the changed churn event. A repository calls it inside
  * the transaction of the change, once per real change (never for a de-duplicated submit or a
  * repeated accept), and stores what it returns in that transaction: both commit or neither does.
+ * In that same transaction it queues the outbound webhook message of the event (the outbox, see
+ * WebhooksRepository) for each enabled endpoint of the project that subscribes to its type, with
+ * the body `{"type", "timestamp", "livemode", "data"}` (docs/design.md §9).
  */
 export type Publish = (event: ChurnEventRecord) => DomainEvent;
 
@@ -407,6 +417,20 @@ export interface ChurnEventsRepository {
     publish: Publish,
   ): Promise<{ event: ChurnEventRecord; published: DomainEvent }>;
   findById(projectId: string, id: string): Promise<ChurnEventRecord | null>;
+  /**
+   * A billing webhook's match (docs/design.md §10): the newest event of this mode with one of
+   * `statuses` whose provider_subscription_id is `subscriptionId`; failing that, when an email
+   * is given, the newest such event of that customer.
+   */
+  findForBilling(
+    projectId: string,
+    query: {
+      livemode: boolean;
+      subscriptionId: string | null;
+      customerEmail: string | null;
+      statuses: ChurnStatus[];
+    },
+  ): Promise<ChurnEventRecord | null>;
   /** Newest first, with the total matching the filter. */
   list(
     projectId: string,
@@ -518,4 +542,211 @@ export interface TrackEventsRepository {
   usage(projectId: string): Promise<{ events: number; bytes: number }>;
   /** Deletes at most `limit` events stored before `before`, oldest first; returns how many. */
   pruneStoredBefore(before: string, limit: number): Promise<number>;
+}
+
+export interface WebhookEndpointRecord {
+  id: string;
+  projectId: string;
+  url: string;
+  description: string | null;
+  /** null: every type. */
+  eventTypes: WebhookEventType[] | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  /** `whsec_` + base64 of the key: signs every message. */
+  secret: string;
+  /** The secret before the last rotation: it also signs until `previousSecretExpiresAt`. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+  /** When the current run of failures began; null after a success. */
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewWebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: WebhookEventType[] | null;
+  enabled: boolean;
+  secret: string;
+}
+
+export type WebhookStatus = "pending" | "succeeded" | "failed";
+
+export interface WebhookMessageRecord {
+  /** The `webhook-id` header: the same on every attempt. */
+  id: string;
+  projectId: string;
+  endpointId: string;
+  eventType: WebhookEventType;
+  livemode: boolean;
+  /** The exact JSON text that is signed and sent. */
+  body: string;
+  status: WebhookStatus;
+  attempts: number;
+  createdAt: string;
+}
+
+/** One delivery attempt: planned (`pending`, due at `nextAttemptAt`) or made. */
+export interface WebhookAttemptRecord {
+  id: string;
+  messageId: string;
+  endpointId: string;
+  eventType: WebhookEventType;
+  /** 1 for the first attempt of a message, then 2, 3, … (a redelivery continues the count). */
+  attempt: number;
+  status: WebhookStatus;
+  responseStatus: number | null;
+  /** At most 64 KB of the response. */
+  responseBody: string | null;
+  error: string | null;
+  durationMs: number | null;
+  createdAt: string;
+  nextAttemptAt: string | null;
+}
+
+/** A due attempt the worker has leased, with what it needs to send it. */
+export interface LeasedDelivery {
+  attempt: WebhookAttemptRecord;
+  message: WebhookMessageRecord;
+  endpoint: WebhookEndpointRecord;
+}
+
+/** What became of an attempt, and what follows from it; applied in one transaction. */
+export interface AttemptOutcome {
+  succeeded: boolean;
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  durationMs: number;
+  /** Plan the next attempt (a new pending row) at this time; null: the message is final. */
+  retry: { id: string; at: string } | null;
+  /** Disable the endpoint with this reason (a 410, or five days of failures). */
+  disableEndpoint: string | null;
+}
+
+/**
+ * Outbound webhooks (docs/design.md §9): endpoints, the outbox of messages and their attempts.
+ * The messages of domain events are queued by ChurnEventsRepository inside the change's
+ * transaction (see Publish); this repository queues the others (test, redelivery) and serves
+ * the worker.
+ */
+export interface WebhooksRepository {
+  createEndpoint(
+    projectId: string,
+    endpoint: NewWebhookEndpoint,
+    now: string,
+  ): Promise<WebhookEndpointRecord>;
+  /** Oldest first. */
+  listEndpoints(projectId: string): Promise<WebhookEndpointRecord[]>;
+  findEndpoint(projectId: string, id: string): Promise<WebhookEndpointRecord | null>;
+  /**
+   * Changes the given fields. `enabled: true` re-enables: the disabled reason and the run of
+   * failures are cleared, and pending attempts resume.
+   */
+  updateEndpoint(
+    projectId: string,
+    id: string,
+    changes: {
+      url?: string;
+      description?: string | null;
+      eventTypes?: WebhookEventType[] | null;
+      enabled?: boolean;
+    },
+    now: string,
+  ): Promise<WebhookEndpointRecord | null>;
+  /** Deletes the endpoint with its messages and attempts. */
+  deleteEndpoint(projectId: string, id: string): Promise<boolean>;
+  /** The current secret becomes the previous one (signing until `previousExpiresAt`). */
+  rotateSecret(
+    projectId: string,
+    id: string,
+    secret: string,
+    now: string,
+    previousExpiresAt: string,
+  ): Promise<WebhookEndpointRecord | null>;
+  /** Queues a message to one endpoint with its first attempt due at `now`. */
+  enqueue(
+    projectId: string,
+    endpointId: string,
+    message: { id: string; eventType: WebhookEventType; livemode: boolean; body: string },
+    firstAttemptId: string,
+    now: string,
+  ): Promise<WebhookMessageRecord>;
+  /** The endpoint's attempts, newest first. */
+  listAttempts(
+    projectId: string,
+    endpointId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: WebhookAttemptRecord[]; total: number }>;
+  /**
+   * Plans one more attempt of the message of attempt `attemptId`, due at `now`, and makes the
+   * message pending again; null when the attempt is not the endpoint's.
+   */
+  redeliver(
+    projectId: string,
+    endpointId: string,
+    attemptId: string,
+    newAttemptId: string,
+    now: string,
+  ): Promise<WebhookAttemptRecord | null>;
+  /**
+   * Leases at most `limit` pending attempts of enabled endpoints that are due at `now` (oldest
+   * due first); a first attempt is due `firstAttemptDelayMs` after it was planned (the first
+   * delay of the retry schedule). Their due time moves to `leaseUntil`, so no other worker takes
+   * them meanwhile and one cut short by a crash is due again when the lease runs out. One
+   * transaction.
+   */
+  leaseDue(
+    now: string,
+    leaseUntil: string,
+    limit: number,
+    firstAttemptDelayMs: number,
+  ): Promise<LeasedDelivery[]>;
+  /** Gives a leased attempt back, due at `at` (a worker stopping before it could send). */
+  release(attemptId: string, at: string): Promise<void>;
+  /**
+   * Records an attempt's outcome: the attempt, the message's status and count, the next
+   * attempt, the endpoint's last success/failure and run of failures, and its disabling, in one
+   * transaction.
+   */
+  recordOutcome(attemptId: string, outcome: AttemptOutcome, now: string): Promise<void>;
+  /** When the earliest pending attempt of an enabled endpoint is due (as leaseDue counts), or null. */
+  nextDueAt(firstAttemptDelayMs: number): Promise<string | null>;
+}
+
+/** A billing provider's webhook settings for a project (docs/design.md §10). */
+export interface BillingIntegrationRecord {
+  projectId: string;
+  provider: "stripe";
+  webhookSecret: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BillingRepository {
+  setIntegration(
+    projectId: string,
+    provider: "stripe",
+    webhookSecret: string,
+    now: string,
+  ): Promise<BillingIntegrationRecord>;
+  findIntegration(projectId: string, provider: "stripe"): Promise<BillingIntegrationRecord | null>;
+  deleteIntegration(projectId: string, provider: "stripe"): Promise<boolean>;
+  /**
+   * Claims a provider event id: true the first time (the caller processes it), false when it was
+   * already claimed. Concurrent claims of one id: exactly one is true.
+   */
+  claimEvent(
+    projectId: string,
+    provider: "stripe",
+    event: { id: string; type: string },
+    now: string,
+  ): Promise<boolean>;
+  /** Forgets a claim whose processing failed, so the provider's retry is processed. */
+  releaseEvent(projectId: string, provider: "stripe", eventId: string): Promise<void>;
 }

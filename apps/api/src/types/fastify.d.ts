@@ -7,6 +7,7 @@ import type { Clock } from "../lib/clock.js";
 import type { Budget } from "../plugins/route-policy.js";
 import type { ChurnEventsService } from "../services/churn-events.js";
 import type { StatsService } from "../services/stats.js";
+import type { WebhooksService } from "../services/webhooks.js";
 import type { Repositories, Storage } from "../storage/types.js";
 
 declare module "fastify" {
@@ -15,7 +16,11 @@ declare module "fastify" {
     storage: Storage;
     /** `storage.repos`: what routes read through. Changes to churn events go through `services`. */
     repos: Repositories;
-    services: { churnEvents: ChurnEventsService; stats: StatsService };
+    services: {
+      churnEvents: ChurnEventsService;
+      stats: StatsService;
+      webhooks: WebhooksService;
+    };
     clock: Clock;
     passwords: PasswordHasher;
     jwt: JwtService;

@@ -58,9 +58,9 @@ const LIVE_KEY = { id: null, livemode: true };
 
 /** The client every helper below acts as, unless a test says otherwise. */
 const CLIENT = "client-a";
-const OWNER: FlowOwner = { kind: "client", clientKey: CLIENT };
-const CLIENT_B: FlowOwner = { kind: "client", clientKey: "client-b" };
-const SERVER: FlowOwner = { kind: "project" };
+const OWNER: FlowOwner = { kind: "client", clientKey: CLIENT, livemode: true };
+const CLIENT_B: FlowOwner = { kind: "client", clientKey: "client-b", livemode: true };
+const SERVER: FlowOwner = { kind: "project", livemode: true };
 
 const submission = (
   email: string,
@@ -587,7 +587,7 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
           since,
           publish,
         );
-        const customer: FlowOwner = { kind: "customer", email: "v@example.com" };
+        const customer: FlowOwner = { kind: "customer", email: "v@example.com", livemode: true };
         // The verified customer's own submit finds the browser-started event (no duplicate).
         const again = await events().submit(
           projectId,
@@ -599,7 +599,11 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         );
         expect(again).toMatchObject({ deduplicated: true, event: { id: fromBrowser.event.id } });
         // Another verified customer cannot touch it, even by id.
-        const stranger: FlowOwner = { kind: "customer", email: "someone@example.com" };
+        const stranger: FlowOwner = {
+          kind: "customer",
+          email: "someone@example.com",
+          livemode: true,
+        };
         expect(
           await events().decline(
             projectId,
@@ -635,6 +639,49 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
             publisher("cancel_flow.offer_declined"),
           ),
         ).toMatchObject({ ok: true, event: { offerDeclined: true } });
+      });
+
+      test("live and test events never meet: dedupe, decline and accept stay within a mode", async () => {
+        const publish = publisher("cancel_flow.submitted");
+        const live = await events().submit(
+          projectId,
+          submission("mode@example.com"),
+          OWNER,
+          at(0),
+          since,
+          publish,
+        );
+        const testOwner: FlowOwner = { ...OWNER, livemode: false };
+        const test = await events().submit(
+          projectId,
+          submission("mode@example.com", { livemode: false }),
+          testOwner,
+          at(1),
+          since,
+          publish,
+        );
+        expect(test.deduplicated).toBe(false);
+        expect(test.event.id).not.toBe(live.event.id);
+        const testServer: FlowOwner = { kind: "project", livemode: false };
+        expect(
+          await events().decline(
+            projectId,
+            live.event.id,
+            testServer,
+            at(2),
+            publisher("cancel_flow.offer_declined"),
+          ),
+        ).toEqual({ ok: false, reason: "not_found" });
+        // Positive control: the live server declines the live event.
+        expect(
+          await events().decline(
+            projectId,
+            live.event.id,
+            SERVER,
+            at(2),
+            publisher("cancel_flow.offer_declined"),
+          ),
+        ).toMatchObject({ ok: true });
       });
 
       test("only the offer served can be accepted, and accepting rewrites nothing else", async () => {

@@ -11,7 +11,9 @@ import {
   CHURN_STATUSES,
   type ChurnEventsQuery,
   type ChurnStatus,
+  type Mode,
 } from "@windback/protocol";
+import { modeFromQuery, modeQuery } from "./mode";
 import { addDays, isDay } from "./period";
 
 export const PAGE_SIZE = 20;
@@ -30,6 +32,8 @@ export interface ChurnFilters {
   q: string;
   limit: number;
   offset: number;
+  /** Live (default) or test data (docs/design.md §11). */
+  mode: Mode;
 }
 
 export const EMPTY_FILTERS: ChurnFilters = {
@@ -40,6 +44,7 @@ export const EMPTY_FILTERS: ChurnFilters = {
   q: "",
   limit: PAGE_SIZE,
   offset: 0,
+  mode: "live",
 };
 
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | "" =>
@@ -71,6 +76,7 @@ export function filtersFromQuery(
     q: (get("q") ?? "").trim().slice(0, SEARCH_MAX_LENGTH),
     limit: integer(get("limit"), 1, PAGE_SIZE_MAX, PAGE_SIZE),
     offset: integer(get("offset"), 0, 1_000_000_000, 0),
+    mode: modeFromQuery(query),
   };
 }
 
@@ -84,6 +90,7 @@ export function filtersToSearch(filters: ChurnFilters): string {
   if (filters.q) params.set("q", filters.q);
   if (filters.limit !== PAGE_SIZE) params.set("limit", String(filters.limit));
   if (filters.offset !== 0) params.set("offset", String(filters.offset));
+  if (filters.mode === "test") params.set("mode", "test");
   const text = params.toString();
   return text === "" ? "" : `?${text}`;
 }
@@ -98,6 +105,7 @@ export function filtersToApiQuery(filters: ChurnFilters): ChurnEventsQuery {
     ...(filters.q && { q: filters.q }),
     limit: filters.limit,
     offset: filters.offset,
+    ...modeQuery(filters.mode),
   };
 }
 
@@ -148,7 +156,8 @@ export function reduceFilters(state: ChurnFilters, event: FiltersEvent): ChurnFi
     case "PREVIOUS_PAGE":
       return { ...state, offset: Math.max(0, state.offset - state.limit) };
     case "CLEAR":
-      return { ...EMPTY_FILTERS, limit: state.limit };
+      // Clearing the filters stays in the same mode: the switch is not a filter.
+      return { ...EMPTY_FILTERS, limit: state.limit, mode: state.mode };
   }
 }
 

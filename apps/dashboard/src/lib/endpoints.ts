@@ -11,12 +11,15 @@ import type {
   ChurnEventsQuery,
   CookieSessionResponse,
   CreatedApiKey,
+  CreatedCustomerTokenSecret,
   CreatedProject,
   CreateProjectBody,
+  CustomerTokenSecret,
   DataResponse,
   KeyType,
   List,
   LoginBody,
+  Mode,
   OfferBody,
   ChurnStats as PeriodStats,
   Project,
@@ -35,6 +38,7 @@ import {
   mapResult,
   queryString,
 } from "./api-client";
+import { modeQuery } from "./mode";
 
 /** How many rows the screens that show "all" of something ask for (the API's maximum). */
 export const LIST_MAX = 100;
@@ -47,6 +51,8 @@ const project = (slug: string) => `/projects/${encodeURIComponent(slug)}`;
 export interface Period {
   from: string;
   to: string;
+  /** Live (default) or test data. */
+  mode?: Mode;
 }
 
 export type Api = ReturnType<typeof createEndpoints>;
@@ -100,6 +106,9 @@ export function createEndpoints(
       // PUT changes only the fields given, like the PATCH of docs/design.md §2.4.
       update: (slug: string, body: UpdateProjectBody) =>
         client.put<DataResponse<Project>>(project(slug), { body }).then(unwrap),
+      /** Changes only the fields given (docs/design.md §2.4, §11's `customer_verification`). */
+      patch: (slug: string, body: UpdateProjectBody) =>
+        client.patch<DataResponse<Project>>(project(slug), { body }).then(unwrap),
       remove: (slug: string) => client.delete<null>(project(slug)),
     },
 
@@ -109,21 +118,39 @@ export function createEndpoints(
           query: { limit: LIST_MAX },
           ...(signal && { signal }),
         }),
-      create: (slug: string, keyType: KeyType) =>
+      create: (slug: string, keyType: KeyType, mode: Mode = "live") =>
         client
           .post<DataResponse<CreatedApiKey>>(`${project(slug)}/api-keys`, {
-            body: { key_type: keyType },
+            body: { key_type: keyType, ...modeQuery(mode) },
           })
           .then(unwrap),
-      rotate: (slug: string, keyType: KeyType) =>
+      rotate: (slug: string, keyType: KeyType, mode: Mode = "live") =>
         client
           .post<DataResponse<CreatedApiKey>>(`${project(slug)}/api-keys/rotate`, {
-            body: { key_type: keyType },
+            body: { key_type: keyType, ...modeQuery(mode) },
           })
           .then(unwrap),
       revoke: (slug: string, id: string) =>
         client
           .delete<DataResponse<ApiKey>>(`${project(slug)}/api-keys/${encodeURIComponent(id)}`)
+          .then(unwrap),
+    },
+
+    customerTokenSecrets: {
+      list: (slug: string, signal?: AbortSignal) =>
+        client.get<List<CustomerTokenSecret>>(
+          `${project(slug)}/customer-token-secrets`,
+          signal && { signal },
+        ),
+      create: (slug: string) =>
+        client
+          .post<DataResponse<CreatedCustomerTokenSecret>>(`${project(slug)}/customer-token-secrets`)
+          .then(unwrap),
+      revoke: (slug: string, id: string) =>
+        client
+          .delete<DataResponse<CustomerTokenSecret>>(
+            `${project(slug)}/customer-token-secrets/${encodeURIComponent(id)}`,
+          )
           .then(unwrap),
     },
 
@@ -177,7 +204,7 @@ export function createEndpoints(
       get: (slug: string, period: Period, signal?: AbortSignal) =>
         client
           .get<DataResponse<PeriodStats>>(`${project(slug)}/stats`, {
-            query: { from: period.from, to: period.to },
+            query: { from: period.from, to: period.to, ...modeQuery(period.mode ?? "live") },
             ...(signal && { signal }),
           })
           .then(unwrap),
@@ -188,7 +215,12 @@ export function createEndpoints(
       ) =>
         client
           .get<DataResponse<StatsTimeseries>>(`${project(slug)}/stats/timeseries`, {
-            query: { from: period.from, to: period.to, interval: period.interval },
+            query: {
+              from: period.from,
+              to: period.to,
+              interval: period.interval,
+              ...modeQuery(period.mode ?? "live"),
+            },
             ...(signal && { signal }),
           })
           .then(unwrap),

@@ -105,3 +105,39 @@ export function frameHostSnippet(input: SnippetInput): string {
     "</script>",
   ].join("\n");
 }
+
+/** Shown instead of a secret's id when the project has no active customer-token secret. */
+export const SECRET_ID_PLACEHOLDER = "YOUR_SECRET_ID";
+
+/**
+ * §11: the merchant's server mints an HS256 customer token with `jose` (the HMAC key is the
+ * secret string as UTF-8; the header's `kid` is the secret's id) and hands it to the page, which
+ * passes it to `Windback.show({customerToken})`. Needs nothing but `npm install jose`.
+ */
+export function customerTokenSnippet(secretId: string | null): string {
+  return [
+    "// Node (npm install jose). Keep the secret (wbct_…) in an environment variable.",
+    'import { SignJWT } from "jose";',
+    "",
+    "const secret = new TextEncoder().encode(process.env.WINDBACK_CUSTOMER_TOKEN_SECRET);",
+    "",
+    "/** A token for the signed-in customer on your cancel page, valid for one hour (at most 24). */",
+    "export function windbackCustomerToken(customer) {",
+    "  return new SignJWT({",
+    "    email: customer.email, // required",
+    "    name: customer.name,",
+    "    plan: customer.planName,",
+    "    mrr: customer.mrrCents, // integer cents",
+    "    currency: customer.currency,",
+    "  })",
+    `    .setProtectedHeader({ alg: "HS256", kid: ${jsString(secretId ?? SECRET_ID_PLACEHOLDER)} })`,
+    "    .setSubject(String(customer.id))",
+    "    .setIssuedAt()",
+    '    .setExpirationTime("1h")',
+    "    .sign(secret);",
+    "}",
+    "",
+    "// In the cancel page your server renders:",
+    "//   Windback.show({ customerToken: <the token>, customerEmail: customer.email })",
+  ].join("\n");
+}

@@ -8,6 +8,7 @@ import type { ComponentType } from "preact";
 import { useEffect, useId, useReducer, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useApp } from "../app-state";
+import { ModeSwitch, TestModeNotice } from "../components/mode-switch";
 import { Page } from "../components/page";
 import { ScrollRegion } from "../components/scroll-region";
 import type { SeriesChartProps } from "../components/series-chart";
@@ -16,6 +17,7 @@ import { useResource } from "../hooks/use-resource";
 import { chartData, isEmptyPeriod, kpisOf, reasonRows } from "../lib/analytics";
 import { formatCount, formatDay, formatMoney, formatRate, NOT_AVAILABLE } from "../lib/format";
 import { reasonLabel } from "../lib/labels";
+import { modeFromQuery, modeQuery } from "../lib/mode";
 import { paths } from "../lib/paths";
 import {
   CUSTOM_RANGE_MESSAGES,
@@ -224,11 +226,12 @@ export function AnalyticsScreen({ project }: { project: Project }) {
   const { api, announce } = useApp();
   const { query, path, route } = useLocation();
   const choice = periodFromQuery(query);
-  const period = resolvePeriod(choice, Date.now());
+  const mode = modeFromQuery(query);
+  const period = { ...resolvePeriod(choice, Date.now()), mode };
   const [currency, setCurrency] = useState(() => displayCurrency(project.slug));
   const currencyId = useId();
 
-  const key = [project.slug, period.from, period.to, period.interval];
+  const key = [project.slug, period.from, period.to, period.interval, mode];
   const stats = useResource((signal) => api.stats.get(project.slug, period, signal), key);
   const series = useResource((signal) => api.stats.timeseries(project.slug, period, signal), key);
 
@@ -242,7 +245,9 @@ export function AnalyticsScreen({ project }: { project: Project }) {
   }, [loadedFor]);
 
   const changePeriod = (next: PeriodChoice) => {
-    route(`${path}?${new URLSearchParams(periodToQuery(next)).toString()}`);
+    route(
+      `${path}?${new URLSearchParams({ ...periodToQuery(next), ...modeQuery(mode) }).toString()}`,
+    );
   };
   const money = (cents: number | null, compact = true) =>
     cents === null ? NOT_AVAILABLE : formatMoney(cents, currency, { compact });
@@ -373,25 +378,33 @@ export function AnalyticsScreen({ project }: { project: Project }) {
       title="Analytics"
       lead={`${project.name}: ${rangeText} (UTC).`}
       actions={
-        <div class="field field-inline">
-          <label for={currencyId}>Currency</label>
-          <select
-            id={currencyId}
-            value={currency}
-            onChange={(e) => {
-              setCurrency(e.currentTarget.value);
-              setDisplayCurrency(project.slug, e.currentTarget.value);
-            }}
-          >
-            {DISPLAY_CURRENCIES.map((c) => (
-              <option key={c} value={c}>
-                {c.toUpperCase()}
-              </option>
-            ))}
-          </select>
-        </div>
+        <>
+          <ModeSwitch
+            mode={mode}
+            path={path}
+            search={new URLSearchParams(query as Record<string, string>).toString()}
+          />
+          <div class="field field-inline">
+            <label for={currencyId}>Currency</label>
+            <select
+              id={currencyId}
+              value={currency}
+              onChange={(e) => {
+                setCurrency(e.currentTarget.value);
+                setDisplayCurrency(project.slug, e.currentTarget.value);
+              }}
+            >
+              {DISPLAY_CURRENCIES.map((c) => (
+                <option key={c} value={c}>
+                  {c.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
       }
     >
+      <TestModeNotice mode={mode} />
       <PeriodPicker choice={choice} onChange={changePeriod} />
       <p class="hint">
         Amounts are summed as recorded, without converting currencies; choose the currency your

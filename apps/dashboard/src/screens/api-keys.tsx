@@ -2,8 +2,8 @@
  * API keys: the list (masked, with last use), create and rotate (the raw key shown once), and
  * revoke with a confirmation (docs/design.md §2.4).
  */
-import type { ApiKey, CreatedApiKey, KeyType, Project } from "@windback/protocol";
-import { useState } from "preact/hooks";
+import type { ApiKey, CreatedApiKey, KeyType, Mode, Project } from "@windback/protocol";
+import { useId, useState } from "preact/hooks";
 import { useApp } from "../app-state";
 import { ConfirmDialog } from "../components/dialog";
 import { NewKey } from "../components/new-key";
@@ -44,10 +44,17 @@ export function ApiKeysScreen({ project }: { project: Project }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [dialogError, setDialogError] = useState<ApiFailure | null>(null);
+  // New keys are live unless the merchant asks for test keys (docs/design.md §11).
+  const [mode, setMode] = useState<Mode>("live");
+  const modeId = useId();
   const now = Date.now();
 
   const created = (key: CreatedApiKey, rotated: boolean) => {
-    if (key.key_type === "public") rememberPublicKey(project.slug, key.id, key.key);
+    // Install fills its snippets with a live public key only: a test key in production pages
+    // would record nothing real.
+    if (key.key_type === "public" && key.mode === "live") {
+      rememberPublicKey(project.slug, key.id, key.key);
+    }
     setFresh({ key, rotated });
     keys.reload();
   };
@@ -55,7 +62,7 @@ export function ApiKeysScreen({ project }: { project: Project }) {
   const create = async (keyType: KeyType) => {
     setBusy(`create-${keyType}`);
     setError(null);
-    const result = await api.apiKeys.create(project.slug, keyType);
+    const result = await api.apiKeys.create(project.slug, keyType, mode);
     setBusy(null);
     if (!result.ok) return setError(result.error);
     created(result.data, false);
@@ -66,7 +73,7 @@ export function ApiKeysScreen({ project }: { project: Project }) {
     setBusy("dialog");
     setDialogError(null);
     if (pending.kind === "rotate") {
-      const result = await api.apiKeys.rotate(project.slug, pending.keyType);
+      const result = await api.apiKeys.rotate(project.slug, pending.keyType, mode);
       setBusy(null);
       if (!result.ok) return setDialogError(result.error);
       setPending(null);
@@ -111,6 +118,7 @@ export function ApiKeysScreen({ project }: { project: Project }) {
               <tr>
                 <th scope="col">Key</th>
                 <th scope="col">Type</th>
+                <th scope="col">Mode</th>
                 <th scope="col">Status</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
@@ -128,6 +136,9 @@ export function ApiKeysScreen({ project }: { project: Project }) {
                       <code>{k.key_masked}</code>
                     </th>
                     <td>{KEY_TYPE_LABELS[k.key_type]}</td>
+                    <td>
+                      {k.mode === "test" ? <span class="badge badge-warn">Test</span> : "Live"}
+                    </td>
                     <td>
                       <StateCell apiKey={k} now={now} />
                     </td>
@@ -178,6 +189,22 @@ export function ApiKeysScreen({ project }: { project: Project }) {
           onDone={() => setFresh(null)}
         />
       )}
+      <div class="field field-inline">
+        <label for={modeId}>New keys are</label>
+        <select
+          id={modeId}
+          value={mode}
+          onChange={(e) => setMode(e.currentTarget.value === "test" ? "test" : "live")}
+          aria-describedby={`${modeId}-hint`}
+        >
+          <option value="live">Live keys</option>
+          <option value="test">Test keys</option>
+        </select>
+        <p class="hint" id={`${modeId}-hint`}>
+          Test keys (<code>pub_test_…</code>, <code>sk_test_…</code>) record test data, kept apart
+          from live numbers; see it with the Test data switch on Analytics and Churn events.
+        </p>
+      </div>
       <div class="toolbar">
         {(["public", "secret"] as const).map((type) => (
           <button
@@ -187,7 +214,9 @@ export function ApiKeysScreen({ project }: { project: Project }) {
             disabled={busy !== null}
             onClick={() => create(type)}
           >
-            {busy === `create-${type}` ? "Creating…" : `Create ${type} key`}
+            {busy === `create-${type}`
+              ? "Creating…"
+              : `Create ${mode === "test" ? "test " : ""}${type} key`}
           </button>
         ))}
         {(["public", "secret"] as const).map((type) => (
@@ -201,7 +230,8 @@ export function ApiKeysScreen({ project }: { project: Project }) {
               setPending({ kind: "rotate", keyType: type });
             }}
           >
-            Rotate {type} keys…
+            Rotate {mode === "test" ? "test " : ""}
+            {type} keys…
           </button>
         ))}
       </div>

@@ -6,6 +6,7 @@ import { CANCEL_REASONS, CHURN_STATUSES, type ChurnEvent, type Project } from "@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useApp } from "../app-state";
+import { ModeSwitch, TestModeNotice } from "../components/mode-switch";
 import { Page } from "../components/page";
 import { ScrollRegion } from "../components/scroll-region";
 import { EmptyState, ErrorState, Loading } from "../components/states";
@@ -265,11 +266,16 @@ export function ChurnEventsScreen({ project }: { project: Project }) {
       title="Churn events"
       lead="Every customer who started to cancel, and what became of them. Times are in your time zone."
       actions={
-        <a class="button" href={churnEventsCsvHref(project.slug, apiQuery)} download>
-          Export CSV{filtered ? " (filtered)" : ""}
-        </a>
+        <>
+          <ModeSwitch mode={filters.mode} path={path} search={search} />
+          <a class="button" href={churnEventsCsvHref(project.slug, apiQuery)} download>
+            Export CSV{filtered ? " (filtered)" : ""}
+            {filters.mode === "test" ? " (test data)" : ""}
+          </a>
+        </>
       }
     >
+      <TestModeNotice mode={filters.mode} />
       <Filters filters={filters} apply={apply} />
       {body}
     </Page>

@@ -15,8 +15,10 @@ import { ErrorState, InlineError, Loading } from "../components/states";
 import { useResource } from "../hooks/use-resource";
 import type { ApiFailure } from "../lib/api-client";
 import { countUsable, knownPublicKey, rememberPublicKey } from "../lib/api-keys";
+import { newestActiveSecretId } from "../lib/customer-tokens";
 import { paths } from "../lib/paths";
 import {
+  customerTokenSnippet,
   frameHostSnippet,
   iframeSnippet,
   KEY_PLACEHOLDER,
@@ -81,6 +83,11 @@ export function InstallScreen({ project }: { project: Project }) {
   const [createdKey, setCreatedKey] = useState<string | null>(null);
   const keys = useResource((signal) => api.apiKeys.list(project.slug, signal), [project.slug]);
   const manifest = useResource((signal) => api.widgetManifest(signal), []);
+  // Only for the snippet's `kid`: when the list cannot be read, the placeholder stays.
+  const secrets = useResource(
+    (signal) => api.customerTokenSecrets.list(project.slug, signal),
+    [project.slug],
+  );
   const origin = location.origin;
   const now = Date.now();
 
@@ -106,6 +113,7 @@ export function InstallScreen({ project }: { project: Project }) {
   const publicKey = createdKey ?? knownPublicKey(project.slug, list, now);
   const input = { origin, publicKey };
   const origins = project.allowed_origins;
+  const activeSecretId = newestActiveSecretId(secrets.state.data?.data ?? []);
 
   return (
     <Page
@@ -191,6 +199,21 @@ export function InstallScreen({ project }: { project: Project }) {
           ready within 3 seconds.
         </p>
         <CodeBlock code={frameHostSnippet(input)} what="the frame host snippet" />
+      </section>
+
+      <section class="card stack" aria-labelledby="server-token">
+        <h2 id="server-token">Verified customers: a token from your server</h2>
+        <p>
+          With <a href={paths.project(project.slug, "settings")}>customer verification</a> on, your
+          server signs a short-lived token for the customer on the cancel page, so the browser
+          cannot record events for anyone else. The widget sends it with every request (iframe: add{" "}
+          <code>&amp;token=</code>).{" "}
+          {activeSecretId
+            ? "The snippet names your newest active secret."
+            : "This project has no active secret yet: create one in Settings."}{" "}
+          Verification is <strong>{project.customer_verification}</strong>.
+        </p>
+        <CodeBlock code={customerTokenSnippet(activeSecretId)} what="the customer token snippet" />
       </section>
     </Page>
   );

@@ -6,6 +6,7 @@ import type { Project } from "@windback/protocol";
 import { useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { useApp } from "../app-state";
+import { CustomerTokens } from "../components/customer-tokens";
 import { ConfirmDialog } from "../components/dialog";
 import { Field } from "../components/field";
 import { Page } from "../components/page";
@@ -184,6 +185,7 @@ export function ProjectSettingsScreen({ project }: { project: Project }) {
   return (
     <Page title="Settings" lead={`Project ${project.name}`}>
       <DetailsForm key={project.id} project={project} />
+      <CustomerTokens key={`tokens-${project.id}`} project={project} />
       <DeleteProject key={`delete-${project.id}`} project={project} />
     </Page>
   );

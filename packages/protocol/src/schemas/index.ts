@@ -10,6 +10,7 @@ export * from "./common.js";
 export * from "./offers.js";
 export * from "./projects.js";
 export * from "./stats.js";
+export * from "./webhooks.js";
 
 import { User } from "./accounts.js";
 import { ChurnEvent } from "./churn-events.js";
@@ -23,6 +24,12 @@ import {
   Project,
 } from "./projects.js";
 import { ChurnStats, StatsTimeseries } from "./stats.js";
+import {
+  CreatedWebhookEndpoint,
+  StripeIntegration,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from "./webhooks.js";
 
 /** The named models (`$id`) the schemas refer to with refTo(): register each once (addSchema). */
 export const SHARED_SCHEMAS = [
@@ -38,4 +45,8 @@ export const SHARED_SCHEMAS = [
   StatsTimeseries,
   CustomerTokenSecret,
   CreatedCustomerTokenSecret,
+  WebhookEndpoint,
+  CreatedWebhookEndpoint,
+  WebhookDelivery,
+  StripeIntegration,
 ] as const;

@@ -17,6 +17,8 @@ export interface AppProps {
   position: Position;
   /** `modal` floats over the host page; `inline` fills the iframe. */
   mode: "modal" | "inline";
+  /** Shows the "Test mode" badge: the flow writes test data (a `pub_test_` key). */
+  testMode?: boolean | undefined;
 }
 
 const TITLE_ID = "wb-title";
@@ -324,6 +326,7 @@ export function App(props: AppProps) {
         onKeyDown={onKeyDown}
       >
         <div class="wb-body">
+          {props.testMode && <p class="wb-test">{t.testMode}</p>}
           <Screen {...props} />
         </div>
         {state.step !== "done" && (

@@ -48,9 +48,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // One budget for register and login together, on top of the general per-IP limit.
   const authLimit = createKeyedLimiter(
     app,
+    "auth",
     app.config.rateLimits.auth,
     // IPv6 clients are keyed by their /64, like the general limiter: one host has many addresses.
-    (request) => `auth:${normalizeIP(request.ip, 64)}`,
+    (request) => normalizeIP(request.ip, 64),
+    // Password guessing must never go unlimited: while Redis is down, refuse (503).
+    { whenStoreDown: "closed" },
   );
 
   app.post(

@@ -96,6 +96,21 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
   const idParams = scoped ? Type.Object({ slug: Slug, id: Uuid }) : Type.Object({ id: Uuid });
   const churnEvents = app.services.churnEvents;
 
+  /**
+   * The event `:id` if the caller may see it: a key sees only its own mode's events (a test key
+   * test data, a live key live data); a signed-in merchant sees both, as the dashboard follows
+   * links from either mode. Anything else is a 404, as if it did not exist.
+   */
+  async function visibleEvent(projectId: string, request: FastifyRequest) {
+    const { id } = request.params as { id: string };
+    const event = await app.repos.churnEvents.findById(projectId, id);
+    const principal = principalOf(request);
+    if (!event || (principal.kind === "key" && event.livemode !== principal.livemode)) {
+      throw notFound("Churn event");
+    }
+    return event;
+  }
+
   app.post(
     path,
     {
@@ -195,11 +210,7 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
     },
     async (request) => {
       const project = await resolveProject(app, request, slugParam(request));
-      const event = await app.repos.churnEvents.findById(project.id, request.params.id);
-      // A test key sees test data only.
-      if (!event || (event.livemode && !livemodeOf(request, undefined))) {
-        throw notFound("Churn event");
-      }
+      const event = await visibleEvent(project.id, request);
       return { data: serializeChurnEvent(event) };
     },
   );
@@ -223,6 +234,7 @@ export const churnEventsRoutes: FastifyPluginAsyncTypebox<ChurnEventsRoutesOptio
       },
       async (request) => {
         const project = await resolveProject(app, request, slugParam(request));
+        await visibleEvent(project.id, request);
         const event = await churnEvents.markFinal(project.id, request.params.id, status);
         return { data: serializeChurnEvent(event) };
       },

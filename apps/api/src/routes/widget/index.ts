@@ -1,5 +1,6 @@
 /**
- * Serves the widget: the script-tag bundle (`/widget.js` and its content-hashed immutable twin),
+ * Serves the widget: the script-tag loader (`/widget.js` and its content-hashed immutable twin)
+ * and the UI it fetches with SRI (`/ui.<hash>.js`, immutable: docs/design.md §14),
  * the iframe page (`/embed`) with its own bundle, the iframe's host-page half (`/frame-host.js`,
  * docs/design.md §3.3) and the translations the script-tag bundle fetches on demand. No auth:
  * these are public assets, outside `/api/v1`.
@@ -12,7 +13,7 @@ import { CUSTOMER_FIELDS } from "@windback/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export interface WidgetRoutesOptions {
-  /** Absolute path of packages/widget/dist (manifest.json, widget.js, embed.js, frame-host.js). */
+  /** Absolute path of packages/widget/dist (manifest.json, widget.js, ui.js, embed.js, frame-host.js). */
   distDir: string;
   /** Allowed origins for the project of this public key; null when the key is unknown/revoked/not a pub_ key. Empty array = any origin. */
   allowedOriginsForPublicKey(rawKey: string): Promise<string[] | null>;
@@ -38,7 +39,7 @@ interface Asset extends Encoded {
 }
 
 /** The bundles, by their name in manifest.json and in their URLs (`/<name>.js`). */
-const BUNDLES = ["widget", "embed", "frame-host"] as const;
+const BUNDLES = ["widget", "ui", "embed", "frame-host"] as const;
 type BundleName = (typeof BUNDLES)[number];
 
 interface Assets {

@@ -21,6 +21,7 @@ import type {
   TransitionResult,
 } from "../types.js";
 import { cachedStatement, type SqliteDatabase } from "./database.js";
+import { createOutboxWriter } from "./webhook-outbox.js";
 
 interface ChurnEventRow {
   id: string;
@@ -97,6 +98,7 @@ const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
 interface OwnedQuery {
   projectId: string;
   clientKey: string | null;
+  livemode: number;
 }
 
 /** The query parameters that restrict a lookup to what `owner` may see. */
@@ -105,6 +107,7 @@ function ownedBy(projectId: string, owner: FlowOwner) {
     projectId,
     clientKey: owner.kind === "client" ? owner.clientKey : null,
     ownerEmail: owner.kind === "customer" ? owner.email : null,
+    livemode: owner.livemode ? 1 : 0,
   };
 }
 
@@ -186,7 +189,7 @@ export const CHURN_EVENT_SQL = {
    */
   latestOfCustomer: `SELECT * FROM churn_events
                      WHERE project_id = @projectId AND customer_email = @email
-                       AND created_at >= @since
+                       AND livemode = @livemode AND created_at >= @since
                        AND (@clientKey IS NULL OR client_key = @clientKey)
                      ORDER BY created_at DESC, rowid DESC LIMIT 1`,
   /** List totals come from the counters, not from counting rows. */
@@ -259,7 +262,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     ChurnEventRow
   >(
     `SELECT * FROM churn_events WHERE id = @id AND project_id = @projectId
-       AND (@clientKey IS NULL OR client_key = @clientKey)
+       AND livemode = @livemode AND (@clientKey IS NULL OR client_key = @clientKey)
        AND (@ownerEmail IS NULL OR customer_email = @ownerEmail)`,
   );
   const decline = db.prepare<[string, string]>(
@@ -288,11 +291,36 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     CounterRowSql & { day: string }
   >(CHURN_EVENT_SQL.dailyCounters);
 
+  const outbox = createOutboxWriter(db);
+  const forBilling = db.prepare<
+    {
+      projectId: string;
+      livemode: number;
+      subscriptionId: string | null;
+      email: string | null;
+      statuses: string;
+    },
+    ChurnEventRow
+  >(
+    `SELECT * FROM churn_events
+     WHERE project_id = @projectId AND livemode = @livemode
+       AND status IN (SELECT value FROM json_each(@statuses))
+       AND ((@subscriptionId IS NOT NULL AND provider_subscription_id = @subscriptionId)
+         OR (@email IS NOT NULL AND customer_email = @email))
+     ORDER BY (@subscriptionId IS NOT NULL AND provider_subscription_id = @subscriptionId) DESC,
+       created_at DESC, rowid DESC
+     LIMIT 1`,
+  );
+
   const read = (projectId: string, id: string) => toEvent(byId.get(id, projectId) as ChurnEventRow);
-  /** Stores the change's domain event; runs inside the change's transaction. */
+  /**
+   * Stores the change's domain event and queues its webhook messages (the outbox); runs inside
+   * the change's transaction.
+   */
   const publishChange = (publish: Publish, event: ChurnEventRecord): DomainEvent => {
     const domainEvent = publish(event);
     insertDomainEvent.run({ ...domainEvent, livemode: event.livemode ? 1 : 0 });
+    outbox.queueDomainEvent(domainEvent, event.livemode, event.updatedAt);
     return domainEvent;
   };
   const insertEvent = (projectId: string, event: NewChurnEvent, now: string) => {
@@ -327,6 +355,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       const existing = latestOfCustomer.get({
         projectId,
         clientKey: owner.kind === "client" ? owner.clientKey : null,
+        livemode: owner.livemode ? 1 : 0,
         email: submission.customerEmail,
         since,
       });
@@ -380,6 +409,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         row = latestOfCustomer.get({
           projectId,
           clientKey: target.owner.kind === "client" ? target.owner.clientKey : null,
+          livemode: target.owner.livemode ? 1 : 0,
           email: target.customerEmail,
           since: target.since,
         });
@@ -509,6 +539,16 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   return {
     async create(projectId, event, now, publish) {
       return createTx.immediate(projectId, event, now, publish);
+    },
+    async findForBilling(projectId, query) {
+      const row = forBilling.get({
+        projectId,
+        livemode: query.livemode ? 1 : 0,
+        subscriptionId: query.subscriptionId,
+        email: query.customerEmail,
+        statuses: JSON.stringify(query.statuses),
+      });
+      return row ? toEvent(row) : null;
     },
     async findById(projectId, id) {
       const row = byId.get(id, projectId);

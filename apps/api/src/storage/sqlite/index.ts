@@ -1,5 +1,6 @@
 import type { Storage } from "../types.js";
 import { createApiKeysRepository } from "./api-keys-repository.js";
+import { createBillingRepository } from "./billing-repository.js";
 import { createChurnEventsRepository } from "./churn-events-repository.js";
 import { createCustomerTokenSecretsRepository } from "./customer-token-secrets-repository.js";
 import { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
@@ -9,6 +10,7 @@ import { createProjectsRepository } from "./projects-repository.js";
 import { createSessionsRepository } from "./sessions-repository.js";
 import { createTrackEventsRepository } from "./track-events-repository.js";
 import { createUsersRepository } from "./users-repository.js";
+import { createWebhooksRepository } from "./webhooks-repository.js";
 
 export interface SqliteStorage extends Storage {
   readonly kind: "sqlite";
@@ -38,6 +40,8 @@ export function createSqliteStorage(
       offers: withStorageErrors(createOffersRepository(db)),
       churnEvents: withStorageErrors(createChurnEventsRepository(db)),
       trackEvents: withStorageErrors(createTrackEventsRepository(db)),
+      webhooks: withStorageErrors(createWebhooksRepository(db)),
+      billing: withStorageErrors(createBillingRepository(db)),
     },
     health: withStorageErrors({ ping: async () => void ping.get() }).ping,
     async close() {

@@ -510,4 +510,97 @@ export const migrations: readonly Migration[] = [
         ON customer_token_secrets (project_id, created_at);
     `,
   },
+  {
+    version: 8,
+    name: "outbound webhooks (outbox, attempts) and billing-provider webhooks",
+    sql: `
+      -- Endpoints a project's events are sent to (docs/design.md §9). The signing secret is
+      -- stored (a signature is made with the key itself); during a rotation the previous secret
+      -- also signs until previous_secret_expires_at.
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        description TEXT,
+        -- A JSON array of event types; NULL means every type.
+        event_types TEXT CHECK (event_types IS NULL OR json_valid(event_types)),
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        disabled_reason TEXT,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at TEXT,
+        -- When the current run of failed attempts began; NULL after a success. Five days of
+        -- failures disable the endpoint.
+        failing_since TEXT,
+        last_success_at TEXT,
+        last_failure_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX webhook_endpoints_project ON webhook_endpoints (project_id, created_at);
+
+      -- The transactional outbox: one row per (event, endpoint), written in the transaction of
+      -- the change that caused it. \`id\` is the webhook-id header, the same on every attempt;
+      -- \`body\` is the exact JSON that is signed and sent.
+      CREATE TABLE webhook_messages (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_type TEXT NOT NULL,
+        livemode INTEGER NOT NULL CHECK (livemode IN (0, 1)),
+        body TEXT NOT NULL CHECK (json_valid(body)),
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'succeeded', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX webhook_messages_endpoint ON webhook_messages (endpoint_id, seq);
+
+      -- Every attempt, planned (pending, due at next_attempt_at) or made. The worker leases a
+      -- due attempt by moving next_attempt_at past the attempt's time limit, so an attempt cut
+      -- short by a crash is made again once the lease runs out: at least once.
+      CREATE TABLE webhook_attempts (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        message_id TEXT NOT NULL REFERENCES webhook_messages (id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'succeeded', 'failed')),
+        next_attempt_at TEXT,
+        response_status INTEGER,
+        response_body TEXT,
+        error TEXT,
+        duration_ms INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX webhook_attempts_due ON webhook_attempts (next_attempt_at)
+        WHERE status = 'pending';
+      CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, seq);
+      CREATE INDEX webhook_attempts_message ON webhook_attempts (message_id, attempt);
+
+      -- A billing provider's webhook signing secret per project (docs/design.md §10).
+      CREATE TABLE billing_integrations (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        provider TEXT NOT NULL CHECK (provider IN ('stripe')),
+        webhook_secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, provider)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The provider's event ids already processed: each is processed once.
+      CREATE TABLE billing_webhook_events (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        provider TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (project_id, provider, event_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

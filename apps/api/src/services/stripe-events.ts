@@ -1,0 +1,183 @@
+import type { CancelReason } from "@windback/protocol";
+import type Stripe from "stripe";
+import type { Repositories } from "../storage/types.js";
+import type { ChurnEventsService } from "./churn-events.js";
+
+/**
+ * What Stripe's events mean for churn events (docs/design.md §10). Matching is by
+ * provider_subscription_id, then by the customer's email when the event carries one; events of
+ * `livemode: false` act on test-mode data. Every change goes through the churn-events service, so
+ * it publishes its domain event and queues its outbound webhooks like any other.
+ */
+
+/** `cancellation_details.feedback` → our reasons. */
+export const STRIPE_FEEDBACK_REASONS: Readonly<Record<string, CancelReason>> = {
+  too_expensive: "too_expensive",
+  missing_features: "missing_features",
+  switched_service: "switching_competitor",
+  unused: "not_using_enough",
+  customer_service: "poor_support",
+  low_quality: "technical_issues",
+  too_complex: "technical_issues",
+  other: "other",
+};
+
+const OPEN = ["new", "offer_accepted"] as const;
+
+/** Monthly cents of one price: amount × quantity, normalised to a month. */
+function monthlyCents(item: Stripe.SubscriptionItem): number {
+  const price = item.price;
+  const amount = (price.unit_amount ?? 0) * (item.quantity ?? 1);
+  const every = price.recurring?.interval_count ?? 1;
+  switch (price.recurring?.interval) {
+    case "year":
+      return amount / 12 / every;
+    case "week":
+      return (amount * 52) / 12 / every;
+    case "day":
+      return (amount * 365) / 12 / every;
+    default:
+      return amount / every;
+  }
+}
+
+function planOf(subscription: Stripe.Subscription) {
+  const items = subscription.items?.data ?? [];
+  const first = items[0]?.price;
+  const product = first?.product;
+  const productName =
+    product && typeof product === "object" && "name" in product ? product.name : null;
+  return {
+    planName: first?.nickname ?? productName ?? (typeof product === "string" ? product : null),
+    mrrCents: Math.round(items.reduce((sum, item) => sum + monthlyCents(item), 0)),
+    currency: (subscription.currency ?? first?.currency ?? "usd").toLowerCase(),
+  };
+}
+
+/** The customer's email when the event carries it (an expanded customer, or metadata). */
+function emailOf(subscription: Stripe.Subscription): string | null {
+  const customer = subscription.customer;
+  const fromCustomer =
+    customer && typeof customer === "object" && "email" in customer ? customer.email : null;
+  const email =
+    fromCustomer ?? subscription.metadata?.email ?? subscription.metadata?.customer_email ?? null;
+  return email ? email.trim().toLowerCase() : null;
+}
+
+/** The subscription an invoice is for, in the API versions before and after 2025-03. */
+function subscriptionOfInvoice(invoice: Stripe.Invoice): string | null {
+  const legacy = (invoice as unknown as { subscription?: string | { id: string } | null })
+    .subscription;
+  const parent = invoice.parent?.subscription_details?.subscription ?? null;
+  const value = parent ?? legacy ?? null;
+  if (value === null) return null;
+  return typeof value === "string" ? value : value.id;
+}
+
+export type StripeOutcome = "processed" | "ignored";
+
+export function createStripeEventsService(deps: {
+  repos: Repositories;
+  churnEvents: ChurnEventsService;
+}) {
+  const { repos, churnEvents } = deps;
+
+  async function subscriptionUpdated(projectId: string, event: Stripe.Event) {
+    const subscription = event.data.object as Stripe.Subscription;
+    if (!subscription.cancel_at_period_end) return "ignored";
+    const email = emailOf(subscription);
+    const open = await repos.churnEvents.findForBilling(projectId, {
+      livemode: event.livemode,
+      subscriptionId: subscription.id,
+      customerEmail: email,
+      statuses: [...OPEN],
+    });
+    if (open || email === null) return "ignored";
+    const details = subscription.cancellation_details;
+    await churnEvents.recordFromBilling(
+      projectId,
+      {
+        customerEmail: email,
+        provider: "stripe",
+        providerSubscriptionId: subscription.id,
+        ...planOf(subscription),
+        cancelReason: details?.feedback
+          ? (STRIPE_FEEDBACK_REASONS[details.feedback] ?? null)
+          : null,
+        cancelReasonText: details?.comment?.trim() || null,
+        livemode: event.livemode,
+      },
+      "new",
+    );
+    return "processed";
+  }
+
+  async function subscriptionDeleted(projectId: string, event: Stripe.Event) {
+    const subscription = event.data.object as Stripe.Subscription;
+    const email = emailOf(subscription);
+    const open = await repos.churnEvents.findForBilling(projectId, {
+      livemode: event.livemode,
+      subscriptionId: subscription.id,
+      customerEmail: email,
+      statuses: [...OPEN],
+    });
+    if (open) {
+      await churnEvents.markFinal(projectId, open.id, "lost");
+      return "processed";
+    }
+    if (email === null) return "ignored";
+    const details = subscription.cancellation_details;
+    await churnEvents.recordFromBilling(
+      projectId,
+      {
+        customerEmail: email,
+        provider: "stripe",
+        providerSubscriptionId: subscription.id,
+        ...planOf(subscription),
+        cancelReason: details?.feedback
+          ? (STRIPE_FEEDBACK_REASONS[details.feedback] ?? null)
+          : null,
+        cancelReasonText: details?.comment?.trim() || null,
+        livemode: event.livemode,
+      },
+      "lost",
+    );
+    return "processed";
+  }
+
+  async function invoicePaid(projectId: string, event: Stripe.Event) {
+    const invoice = event.data.object as Stripe.Invoice;
+    const subscriptionId = subscriptionOfInvoice(invoice);
+    if (subscriptionId === null) return "ignored";
+    const saved = await repos.churnEvents.findForBilling(projectId, {
+      livemode: event.livemode,
+      subscriptionId,
+      customerEmail: invoice.customer_email?.trim().toLowerCase() || null,
+      statuses: ["offer_accepted"],
+    });
+    if (!saved?.offerAcceptedAt) return "ignored";
+    const periodStart = invoice.lines?.data?.[0]?.period?.start ?? invoice.period_start;
+    // Only a period after the acceptance shows the saved customer really paid.
+    if (periodStart * 1000 <= Date.parse(saved.offerAcceptedAt)) return "ignored";
+    await churnEvents.markFinal(projectId, saved.id, "recovered");
+    return "processed";
+  }
+
+  return {
+    /** Applies one verified event; event types not handled are "ignored" (still a 200). */
+    async handle(projectId: string, event: Stripe.Event): Promise<StripeOutcome> {
+      switch (event.type) {
+        case "customer.subscription.updated":
+          return subscriptionUpdated(projectId, event);
+        case "customer.subscription.deleted":
+          return subscriptionDeleted(projectId, event);
+        case "invoice.paid":
+          return invoicePaid(projectId, event);
+        default:
+          return "ignored";
+      }
+    },
+  };
+}
+
+export type StripeEventsService = ReturnType<typeof createStripeEventsService>;

@@ -1,0 +1,522 @@
+import type {
+  CancelReason,
+  ChurnSource,
+  ChurnStatus,
+  OfferType,
+  PublicOffer,
+} from "@windback/protocol";
+import type pg from "pg";
+import { type CounterRow, mergeCounters } from "../counters.js";
+import { splitPeriod } from "../periods.js";
+import type {
+  ChurnEventFilter,
+  ChurnEventRecord,
+  ChurnEventsRepository,
+  DomainEvent,
+  DomainEventType,
+  FlowOwner,
+  NewChurnEvent,
+  Publish,
+  TransitionResult,
+} from "../types.js";
+import { lockProject, type Queryable, transaction } from "./database.js";
+
+interface ChurnEventRow {
+  seq: number;
+  id: string;
+  project_id: string;
+  customer_email: string;
+  customer_name: string | null;
+  provider: string;
+  provider_subscription_id: string | null;
+  plan_name: string | null;
+  mrr_cents: number;
+  currency: string;
+  tenure_days: number | null;
+  cancel_reason: CancelReason | null;
+  cancel_reason_text: string | null;
+  status: ChurnStatus;
+  source: ChurnSource;
+  offer_type: OfferType | null;
+  offer_shown: boolean;
+  offer_declined: boolean;
+  offer_accepted_at: string | null;
+  client_key: string | null;
+  mrr_verified: boolean;
+  offer_terms: string | null;
+  livemode: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+const toEvent = (row: ChurnEventRow): ChurnEventRecord => ({
+  id: row.id,
+  projectId: row.project_id,
+  customerEmail: row.customer_email,
+  customerName: row.customer_name,
+  provider: row.provider,
+  providerSubscriptionId: row.provider_subscription_id,
+  planName: row.plan_name,
+  mrrCents: row.mrr_cents,
+  currency: row.currency,
+  tenureDays: row.tenure_days,
+  cancelReason: row.cancel_reason,
+  cancelReasonText: row.cancel_reason_text,
+  status: row.status,
+  source: row.source,
+  offerType: row.offer_type,
+  offerShown: row.offer_shown,
+  offerDeclined: row.offer_declined,
+  offerAcceptedAt: row.offer_accepted_at,
+  clientKey: row.client_key,
+  mrrVerified: row.mrr_verified,
+  offerTerms: row.offer_terms === null ? null : (JSON.parse(row.offer_terms) as PublicOffer),
+  livemode: row.livemode,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+interface DomainEventRow {
+  id: string;
+  project_id: string;
+  type: DomainEventType;
+  churn_event_id: string;
+  payload: string;
+  occurred_at: string;
+}
+
+const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
+  id: row.id,
+  type: row.type,
+  projectId: row.project_id,
+  churnEventId: row.churn_event_id,
+  payload: row.payload,
+  occurredAt: row.occurred_at,
+});
+
+interface CounterRowSql {
+  source: ChurnSource;
+  cancel_reason: string;
+  status: ChurnStatus;
+  offer_shown: boolean;
+  offer_declined: boolean;
+  offer_accepted: boolean;
+  mrr_verified: boolean;
+  events: number;
+  mrr_cents: number;
+}
+
+const toCounter = (row: CounterRowSql): CounterRow => ({
+  source: row.source,
+  cancelReason: row.cancel_reason,
+  status: row.status,
+  offerShown: row.offer_shown,
+  offerDeclined: row.offer_declined,
+  offerAccepted: row.offer_accepted,
+  mrrVerified: row.mrr_verified,
+  events: row.events,
+  mrrCents: row.mrr_cents,
+});
+
+/** Rows per page of an export: big enough to be fast, small enough to keep memory flat. */
+const EXPORT_PAGE = 500;
+
+/** Statuses no transition leaves. */
+const FINAL: ReadonlySet<ChurnStatus> = new Set(["recovered", "lost"]);
+
+/** The WHERE clause of a list or export, with its parameters ($1…) in order. */
+function whereOf(projectId: string, filter: ChurnEventFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [projectId, filter.livemode !== false];
+  const clauses = ["project_id = $1", "livemode = $2"];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    clauses.push(clause.replace("?", `$${params.length}`));
+  };
+  if (filter.status !== undefined) add("status = ?", filter.status);
+  if (filter.reason !== undefined) add("cancel_reason = ?", filter.reason);
+  if (filter.from !== undefined) add("created_at >= ?", filter.from);
+  if (filter.to !== undefined) add("created_at < ?", filter.to);
+  if (filter.emailContains !== undefined)
+    add("strpos(customer_email, ?) > 0", filter.emailContains);
+  return { sql: clauses.join(" AND "), params };
+}
+
+const COUNTER_COLUMNS = `source, cancel_reason, status, offer_shown, offer_declined,
+  offer_accepted, mrr_verified`;
+
+export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepository {
+  const read = async (client: Queryable, projectId: string, id: string) => {
+    const { rows } = await client.query<ChurnEventRow>(
+      "SELECT * FROM churn_events WHERE id = $1 AND project_id = $2",
+      [id, projectId],
+    );
+    return rows[0];
+  };
+
+  /** The customer's latest event the owner sees since `since` (any client's when clientKey is null). */
+  const latestOfCustomer = async (
+    client: Queryable,
+    projectId: string,
+    email: string,
+    since: string,
+    clientKey: string | null,
+  ) => {
+    const { rows } = await client.query<ChurnEventRow>(
+      `SELECT * FROM churn_events
+       WHERE project_id = $1 AND customer_email = $2 AND created_at >= $3
+         AND ($4::text IS NULL OR client_key = $4)
+       ORDER BY created_at DESC, seq DESC LIMIT 1`,
+      [projectId, email, since, clientKey],
+    );
+    return rows[0];
+  };
+
+  /** The event if its owner may see it; anything else is answered as if it did not exist. */
+  const byIdOfOwner = async (
+    client: Queryable,
+    projectId: string,
+    id: string,
+    owner: FlowOwner,
+  ) => {
+    const { rows } = await client.query<ChurnEventRow>(
+      `SELECT * FROM churn_events WHERE id = $1 AND project_id = $2
+         AND ($3::text IS NULL OR client_key = $3)
+         AND ($4::text IS NULL OR customer_email = $4)`,
+      [
+        id,
+        projectId,
+        owner.kind === "client" ? owner.clientKey : null,
+        owner.kind === "customer" ? owner.email : null,
+      ],
+    );
+    return rows[0];
+  };
+
+  /** Stores the change's domain event; runs inside the change's transaction. */
+  const publishChange = async (client: Queryable, publish: Publish, event: ChurnEventRecord) => {
+    const domainEvent = publish(event);
+    await client.query(
+      `INSERT INTO domain_events (id, project_id, type, churn_event_id, payload, livemode,
+         occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        domainEvent.id,
+        domainEvent.projectId,
+        domainEvent.type,
+        domainEvent.churnEventId,
+        domainEvent.payload,
+        event.livemode,
+        domainEvent.occurredAt,
+      ],
+    );
+    return domainEvent;
+  };
+
+  const insertEvent = async (
+    client: Queryable,
+    projectId: string,
+    event: NewChurnEvent,
+    now: string,
+  ) => {
+    const { rows } = await client.query<ChurnEventRow>(
+      `INSERT INTO churn_events (id, project_id, customer_email, customer_name, provider,
+         provider_subscription_id, plan_name, mrr_cents, currency, tenure_days, cancel_reason,
+         cancel_reason_text, status, source, offer_type, offer_shown, offer_accepted_at,
+         client_key, mrr_verified, offer_terms, livemode, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+         $19, $20, $21, $22, $22)
+       RETURNING *`,
+      [
+        event.id,
+        projectId,
+        event.customerEmail,
+        event.customerName,
+        event.provider,
+        event.providerSubscriptionId,
+        event.planName,
+        event.mrrCents,
+        event.currency,
+        event.tenureDays,
+        event.cancelReason,
+        event.cancelReasonText,
+        event.status,
+        event.source,
+        event.offerType,
+        event.offerShown,
+        event.offerAcceptedAt,
+        event.clientKey,
+        event.mrrVerified,
+        event.offerTerms === null ? null : JSON.stringify(event.offerTerms),
+        event.livemode,
+        now,
+      ],
+    );
+    return toEvent(rows[0] as ChurnEventRow);
+  };
+
+  /** Runs a write of one project's events: serialised per project by lockProject. */
+  const write = <T>(projectId: string, work: (client: pg.PoolClient) => Promise<T>) =>
+    transaction(pool, async (client) => {
+      await lockProject(client, projectId);
+      return work(client);
+    });
+
+  const exportPage = async (
+    projectId: string,
+    filter: ChurnEventFilter,
+    after: { createdAt: string; seq: number } | null,
+  ) => {
+    const where = whereOf(projectId, filter);
+    const n = where.params.length;
+    const { rows } = await pool.query<ChurnEventRow>(
+      `SELECT * FROM churn_events WHERE ${where.sql}
+         AND ($${n + 1}::text IS NULL OR (created_at, seq) < ($${n + 1}, $${n + 2}))
+       ORDER BY created_at DESC, seq DESC LIMIT $${n + 3}`,
+      [...where.params, after?.createdAt ?? null, after?.seq ?? 0, EXPORT_PAGE],
+    );
+    return rows;
+  };
+
+  return {
+    async create(projectId, event, now, publish) {
+      return write(projectId, async (client) => {
+        const created = await insertEvent(client, projectId, event, now);
+        return { event: created, published: await publishChange(client, publish, created) };
+      });
+    },
+    async findById(projectId, id) {
+      const row = await read(pool, projectId, id);
+      return row ? toEvent(row) : null;
+    },
+    async list(projectId, filter) {
+      // The page and its total from one snapshot. A filter on status alone (or none) takes its
+      // total from the counters; any other filter counts the matching rows.
+      return transaction(pool, async (client) => {
+        await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        const where = whereOf(projectId, filter);
+        const n = where.params.length;
+        const items = await client.query<ChurnEventRow>(
+          `SELECT * FROM churn_events WHERE ${where.sql}
+           ORDER BY created_at DESC, seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+          [...where.params, filter.limit, filter.offset],
+        );
+        const onlyStatus =
+          filter.reason === undefined &&
+          filter.from === undefined &&
+          filter.to === undefined &&
+          filter.emailContains === undefined;
+        const livemode = filter.livemode !== false;
+        const total = onlyStatus
+          ? await client.query<{ total: number }>(
+              `SELECT coalesce(sum(events), 0) AS total FROM churn_stats
+               WHERE project_id = $1 AND livemode = $2 AND ($3::text IS NULL OR status = $3)`,
+              [projectId, livemode, filter.status ?? null],
+            )
+          : await client.query<{ total: number }>(
+              `SELECT count(*) AS total FROM churn_events WHERE ${where.sql}`,
+              where.params,
+            );
+        return { items: items.rows.map(toEvent), total: total.rows[0]?.total ?? 0 };
+      });
+    },
+    async *exportAll(projectId, filter) {
+      let after: { createdAt: string; seq: number } | null = null;
+      for (;;) {
+        const rows = await exportPage(projectId, filter, after);
+        for (const row of rows) yield toEvent(row);
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < EXPORT_PAGE) return;
+        after = { createdAt: last.created_at, seq: last.seq };
+      }
+    },
+    async submit(projectId, submission, owner, now, dedupeSince, publish) {
+      return write(projectId, async (client) => {
+        const existing = await latestOfCustomer(
+          client,
+          projectId,
+          submission.customerEmail,
+          dedupeSince,
+          owner.kind === "client" ? owner.clientKey : null,
+        );
+        if (existing) {
+          if (existing.status === "new") {
+            // A second submission in the same flow (the customer went back and picked another reason).
+            await client.query(
+              `UPDATE churn_events SET cancel_reason = $1, cancel_reason_text = $2,
+                 offer_type = coalesce($3, offer_type), offer_terms = coalesce($4, offer_terms),
+                 offer_shown = offer_shown OR $5, updated_at = $6
+               WHERE id = $7`,
+              [
+                submission.cancelReason,
+                submission.cancelReasonText,
+                submission.offerTerms?.offer_type ?? null,
+                submission.offerTerms === null ? null : JSON.stringify(submission.offerTerms),
+                submission.offerTerms !== null,
+                now,
+                existing.id,
+              ],
+            );
+          }
+          const row = (await read(client, projectId, existing.id)) as ChurnEventRow;
+          return { event: toEvent(row), deduplicated: true, published: null };
+        }
+        const event = await insertEvent(
+          client,
+          projectId,
+          {
+            ...submission,
+            offerType: submission.offerTerms?.offer_type ?? null,
+            source: "cancel_flow",
+            status: "new",
+            offerShown: submission.offerTerms !== null,
+            offerAcceptedAt: null,
+          },
+          now,
+        );
+        return {
+          event,
+          deduplicated: false,
+          published: await publishChange(client, publish, event),
+        };
+      });
+    },
+    async acceptOffer(projectId, target, offerType, fallback, now, publish) {
+      return write(projectId, async (client): Promise<TransitionResult> => {
+        let row: ChurnEventRow | undefined;
+        if (target.eventId !== undefined) {
+          // Another client's event is answered as if it did not exist.
+          row = await byIdOfOwner(client, projectId, target.eventId, target.owner);
+          if (!row) return { ok: false, reason: "not_found" };
+        } else {
+          // Whatever its status: a retried accept must find the event it already accepted
+          // instead of creating another one.
+          row = await latestOfCustomer(
+            client,
+            projectId,
+            target.customerEmail,
+            target.since,
+            target.owner.kind === "client" ? target.owner.clientKey : null,
+          );
+        }
+        if (!row) {
+          if (!fallback) return { ok: false, reason: "offer_mismatch", event: null };
+          const created = await insertEvent(client, projectId, fallback, now);
+          return {
+            ok: true,
+            event: created,
+            published: await publishChange(client, publish, created),
+          };
+        }
+        const event = toEvent(row);
+        if (FINAL.has(row.status)) return { ok: false, reason: "invalid_transition", event };
+        if (event.offerTerms?.offer_type !== offerType) {
+          return { ok: false, reason: "offer_mismatch", event };
+        }
+        if (row.status === "offer_accepted") return { ok: true, event, published: null };
+        // Only the status and when: the reason, feedback, customer fields and terms stay as recorded.
+        const { rows } = await client.query<ChurnEventRow>(
+          `UPDATE churn_events SET status = 'offer_accepted', offer_shown = TRUE,
+             offer_accepted_at = coalesce(offer_accepted_at, $1), updated_at = $1
+           WHERE id = $2 RETURNING *`,
+          [now, row.id],
+        );
+        const accepted = toEvent(rows[0] as ChurnEventRow);
+        return {
+          ok: true,
+          event: accepted,
+          published: await publishChange(client, publish, accepted),
+        };
+      });
+    },
+    async decline(projectId, id, owner, now, publish) {
+      return write(projectId, async (client): Promise<TransitionResult> => {
+        const row = await byIdOfOwner(client, projectId, id, owner);
+        if (!row) return { ok: false, reason: "not_found" };
+        if (row.status !== "new")
+          return { ok: false, reason: "invalid_transition", event: toEvent(row) };
+        const { rows } = await client.query<ChurnEventRow>(
+          `UPDATE churn_events SET offer_declined = TRUE, offer_shown = TRUE, updated_at = $1
+           WHERE id = $2 RETURNING *`,
+          [now, row.id],
+        );
+        const declined = toEvent(rows[0] as ChurnEventRow);
+        return {
+          ok: true,
+          event: declined,
+          published: await publishChange(client, publish, declined),
+        };
+      });
+    },
+    async setFinalStatus(projectId, id, status, now, publish) {
+      return write(projectId, async (client): Promise<TransitionResult> => {
+        const row = await read(client, projectId, id);
+        if (!row) return { ok: false, reason: "not_found" };
+        if (FINAL.has(row.status))
+          return { ok: false, reason: "invalid_transition", event: toEvent(row) };
+        const { rows } = await client.query<ChurnEventRow>(
+          "UPDATE churn_events SET status = $1, updated_at = $2 WHERE id = $3 RETURNING *",
+          [status, now, row.id],
+        );
+        const changed = toEvent(rows[0] as ChurnEventRow);
+        return {
+          ok: true,
+          event: changed,
+          published: await publishChange(client, publish, changed),
+        };
+      });
+    },
+    async history(projectId, churnEventId) {
+      const { rows } = await pool.query<DomainEventRow>(
+        "SELECT * FROM domain_events WHERE project_id = $1 AND churn_event_id = $2 ORDER BY seq",
+        [projectId, churnEventId],
+      );
+      return rows.map(toDomainEvent);
+    },
+    async counters(projectId, { livemode, period }) {
+      if (!period) {
+        const { rows } = await pool.query<CounterRowSql>(
+          `SELECT ${COUNTER_COLUMNS}, events, mrr_cents FROM churn_stats
+           WHERE project_id = $1 AND livemode = $2 AND events <> 0`,
+          [projectId, livemode],
+        );
+        return rows.map(toCounter);
+      }
+      // A period's whole days come from the daily counters, the cut days from their events; one
+      // snapshot for all of them.
+      return transaction(pool, async (client) => {
+        await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        const parts = splitPeriod(period.from, period.to);
+        const rows: CounterRow[][] = [];
+        if (parts.days) {
+          const days = await client.query<CounterRowSql>(
+            `SELECT ${COUNTER_COLUMNS}, sum(events) AS events, sum(mrr_cents) AS mrr_cents
+             FROM churn_daily WHERE project_id = $1 AND livemode = $2 AND day >= $3 AND day < $4
+             GROUP BY ${COUNTER_COLUMNS}`,
+            [projectId, livemode, parts.days.from, parts.days.to],
+          );
+          rows.push(days.rows.map(toCounter));
+        }
+        for (const cut of parts.cuts) {
+          const events = await client.query<CounterRowSql>(
+            `SELECT source, coalesce(cancel_reason, '') AS cancel_reason, status, offer_shown,
+               offer_declined, offer_accepted_at IS NOT NULL AS offer_accepted, mrr_verified,
+               count(*) AS events, sum(mrr_cents) AS mrr_cents
+             FROM churn_events
+             WHERE project_id = $1 AND livemode = $2 AND created_at >= $3 AND created_at < $4
+             GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+            [projectId, livemode, cut.from, cut.to],
+          );
+          rows.push(events.rows.map(toCounter));
+        }
+        return mergeCounters(...rows);
+      });
+    },
+    async dailyCounters(projectId, { livemode, fromDay, toDay }) {
+      const { rows } = await pool.query<CounterRowSql & { day: string }>(
+        `SELECT day, ${COUNTER_COLUMNS}, events, mrr_cents FROM churn_daily
+         WHERE project_id = $1 AND livemode = $2 AND day >= $3 AND day < $4 AND events <> 0`,
+        [projectId, livemode, fromDay, toDay],
+      );
+      return rows.map((row) => ({ ...toCounter(row), day: row.day }));
+    },
+  };
+}
