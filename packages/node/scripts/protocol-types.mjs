@@ -26,9 +26,11 @@ const UNIONS = [
   "KeyType",
   "CustomerVerification",
   "ErrorCode",
+  "WebhookEventType",
+  "WebhookDeliveryStatus",
 ];
 
-/** The object types of the routes a secret key may call (docs/design.md §2, §11). */
+/** The object types of the routes a secret key may call (docs/design.md §2, §9, §10, §11). */
 const OBJECTS = [
   "ErrorResponse",
   "Project",
@@ -55,6 +57,14 @@ const OBJECTS = [
   "CancelFlowDeclineResponse",
   "TrackEvent",
   "TrackRequest",
+  "WebhookEndpoint",
+  "CreatedWebhookEndpoint",
+  "CreateWebhookEndpointBody",
+  "UpdateWebhookEndpointBody",
+  "RotatedWebhookSecret",
+  "WebhookMessageQueued",
+  "WebhookDelivery",
+  "StripeIntegration",
 ];
 
 export function generate() {

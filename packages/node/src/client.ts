@@ -20,24 +20,24 @@ import type {
   ChurnEventsQuery,
   ChurnStats,
   CreateChurnEventBody,
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointBody,
   OfferBody,
   Project,
   PublicOffer,
   RetentionOffer,
+  RotatedWebhookSecret,
   StatsQuery,
   StatsTimeseries,
+  StripeIntegration,
   TimeseriesQuery,
   TrackRequest,
   UpdateProjectBody,
-} from "./protocol-types.js";
-import type {
-  CreatedWebhookEndpoint,
-  CreateWebhookEndpointBody,
-  StripeIntegration,
   UpdateWebhookEndpointBody,
   WebhookDelivery,
   WebhookEndpoint,
-} from "./webhook-types.js";
+  WebhookMessageQueued,
+} from "./protocol-types.js";
 
 export const SDK_VERSION = "0.1.0";
 
@@ -453,9 +453,9 @@ export class WebhookEndpoints {
   }
 
   /** A new secret (shown once); the previous one also signs for 24 h. Not retried after a 503. */
-  async rotateSecret(id: string): Promise<{ secret: string }> {
+  async rotateSecret(id: string): Promise<RotatedWebhookSecret> {
     return (
-      await this.http.json<Data<{ secret: string }>>({
+      await this.http.json<Data<RotatedWebhookSecret>>({
         method: "POST",
         path: this.#path(`/${segment(id)}/rotate-secret`),
         idempotent: false,
@@ -464,9 +464,9 @@ export class WebhookEndpoints {
   }
 
   /** Queues a `webhook.test` message to the endpoint. */
-  async sendTest(id: string): Promise<{ message_id: string }> {
+  async sendTest(id: string): Promise<WebhookMessageQueued> {
     return (
-      await this.http.json<Data<{ message_id: string }>>({
+      await this.http.json<Data<WebhookMessageQueued>>({
         method: "POST",
         path: this.#path(`/${segment(id)}/test`),
         idempotent: false,

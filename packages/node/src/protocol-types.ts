@@ -45,11 +45,24 @@ export type ErrorCode =
   | "EMAIL_TAKEN"
   | "CONFLICT"
   | "INVALID_TRANSITION"
+  | "WEBHOOK_SIGNATURE_INVALID"
+  | "INTEGRATION_NOT_CONFIGURED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "RATE_LIMITED"
   | "SERVICE_UNAVAILABLE"
   | "INTERNAL_ERROR";
+
+export type WebhookEventType =
+  | "cancel_flow.submitted"
+  | "cancel_flow.offer_accepted"
+  | "cancel_flow.offer_declined"
+  | "churn_event.created"
+  | "churn_event.recovered"
+  | "churn_event.lost"
+  | "webhook.test";
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "failed";
 
 export type ErrorResponse = { error: string; code: ErrorCode };
 
@@ -363,3 +376,66 @@ export type TrackRequest =
         event: string;
       }[];
     };
+
+export type WebhookEndpoint = {
+  description: string | null;
+  id: string;
+  created_at: string;
+  updated_at: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  secret_hint: string;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  url: string;
+  event_types: WebhookEventType[];
+};
+
+export type CreatedWebhookEndpoint = {
+  secret: string;
+  description: string | null;
+  id: string;
+  created_at: string;
+  enabled: boolean;
+  url: string;
+  event_types: WebhookEventType[];
+};
+
+export type CreateWebhookEndpointBody = {
+  description?: string | undefined;
+  enabled?: boolean | undefined;
+  event_types?: WebhookEventType[] | null | undefined;
+  url: string;
+};
+
+export type UpdateWebhookEndpointBody = {
+  description?: string | null | undefined;
+  enabled?: boolean | undefined;
+  url?: string | undefined;
+  event_types?: WebhookEventType[] | null | undefined;
+};
+
+export type RotatedWebhookSecret = { secret: string };
+
+export type WebhookMessageQueued = { message_id: string };
+
+export type WebhookDelivery = {
+  error: string | null;
+  id: string;
+  created_at: string;
+  status: WebhookDeliveryStatus;
+  message_id: string;
+  event_type: WebhookEventType;
+  attempt: number;
+  response_status: number | null;
+  response_body: string | null;
+  duration_ms: number | null;
+  next_attempt_at: string | null;
+};
+
+export type StripeIntegration = {
+  updated_at: string | null;
+  configured: boolean;
+  webhook_secret_hint: string | null;
+  webhook_url: string;
+};

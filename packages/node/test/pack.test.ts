@@ -84,7 +84,8 @@ describe("the packed package", () => {
   test("is small, and depends on jose and standardwebhooks only", () => {
     const bytes = statSync(tarball).size;
     console.log(`@windback/node packed: ${bytes} B (${(bytes / 1024).toFixed(1)} KB)`);
-    expect(bytes).toBeLessThan(40 * 1024);
+    // A sanity bound (about 35 KB today: code, declarations, README, examples), not a budget.
+    expect(bytes).toBeLessThan(64 * 1024);
     const manifest = JSON.parse(
       execFileSync("node", ["-p", "JSON.stringify(require('@windback/node/package.json'))"], {
         cwd: consumer,

@@ -35,6 +35,13 @@ describe("the SDK's wire types are the protocol's", () => {
     expectTypeOf<Sdk.ErrorCode>().toEqualTypeOf<Protocol.ErrorCode>();
     expectTypeOf<Sdk.CancelReason>().toEqualTypeOf<Protocol.CancelReason>();
     expectTypeOf<Sdk.ChurnStatus>().toEqualTypeOf<Protocol.ChurnStatus>();
+    expectTypeOf<Sdk.WebhookEndpoint>().toEqualTypeOf<Protocol.WebhookEndpoint>();
+    expectTypeOf<Sdk.CreatedWebhookEndpoint>().toEqualTypeOf<Protocol.CreatedWebhookEndpoint>();
+    expectTypeOf<Sdk.CreateWebhookEndpointBody>().toEqualTypeOf<Protocol.CreateWebhookEndpointBody>();
+    expectTypeOf<Sdk.UpdateWebhookEndpointBody>().toEqualTypeOf<Protocol.UpdateWebhookEndpointBody>();
+    expectTypeOf<Sdk.WebhookDelivery>().toEqualTypeOf<Protocol.WebhookDelivery>();
+    expectTypeOf<Sdk.StripeIntegration>().toEqualTypeOf<Protocol.StripeIntegration>();
+    expectTypeOf<Sdk.WebhookEventType>().toEqualTypeOf<Protocol.WebhookEventType>();
     // A drifted type fails too (this is what the checks above would report).
     expectTypeOf<Sdk.ChurnStatus | "cancelled">().not.toEqualTypeOf<Protocol.ChurnStatus>();
   });
