@@ -20,6 +20,7 @@ import type {
   TransitionResult,
 } from "../types.js";
 import { lockProject, type Queryable, transaction } from "./database.js";
+import { queueDomainEvent } from "./webhook-outbox.js";
 
 interface ChurnEventRow {
   seq: number;
@@ -192,7 +193,10 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     return rows[0];
   };
 
-  /** Stores the change's domain event; runs inside the change's transaction. */
+  /**
+   * Stores the change's domain event and queues its webhook messages (the outbox); runs inside
+   * the change's transaction.
+   */
   const publishChange = async (client: Queryable, publish: Publish, event: ChurnEventRecord) => {
     const domainEvent = publish(event);
     await client.query(
@@ -208,6 +212,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         domainEvent.occurredAt,
       ],
     );
+    await queueDomainEvent(client, domainEvent, event.livemode, event.updatedAt);
     return domainEvent;
   };
 
@@ -282,6 +287,21 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         const created = await insertEvent(client, projectId, event, now);
         return { event: created, published: await publishChange(client, publish, created) };
       });
+    },
+    async findForBilling(projectId, query) {
+      // A match on the subscription first, then one on the email (coalesce: a NULL comparison
+      // would sort first under DESC in PostgreSQL, last in SQLite).
+      const { rows } = await pool.query<ChurnEventRow>(
+        `SELECT * FROM churn_events
+         WHERE project_id = $1 AND livemode = $2 AND status = ANY($3::text[])
+           AND (($4::text IS NOT NULL AND provider_subscription_id = $4)
+             OR ($5::text IS NOT NULL AND customer_email = $5))
+         ORDER BY coalesce($4::text IS NOT NULL AND provider_subscription_id = $4, FALSE) DESC,
+           created_at DESC, seq DESC
+         LIMIT 1`,
+        [projectId, query.livemode, query.statuses, query.subscriptionId, query.customerEmail],
+      );
+      return rows[0] ? toEvent(rows[0]) : null;
     },
     async findById(projectId, id) {
       const row = await read(pool, projectId, id);
