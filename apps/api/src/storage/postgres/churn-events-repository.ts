@@ -161,13 +161,14 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     email: string,
     since: string,
     clientKey: string | null,
+    livemode: boolean,
   ) => {
     const { rows } = await client.query<ChurnEventRow>(
       `SELECT * FROM churn_events
-       WHERE project_id = $1 AND customer_email = $2 AND created_at >= $3
+       WHERE project_id = $1 AND customer_email = $2 AND livemode = $5 AND created_at >= $3
          AND ($4::text IS NULL OR client_key = $4)
        ORDER BY created_at DESC, seq DESC LIMIT 1`,
-      [projectId, email, since, clientKey],
+      [projectId, email, since, clientKey, livemode],
     );
     return rows[0];
   };
@@ -180,7 +181,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     owner: FlowOwner,
   ) => {
     const { rows } = await client.query<ChurnEventRow>(
-      `SELECT * FROM churn_events WHERE id = $1 AND project_id = $2
+      `SELECT * FROM churn_events WHERE id = $1 AND project_id = $2 AND livemode = $5
          AND ($3::text IS NULL OR client_key = $3)
          AND ($4::text IS NULL OR customer_email = $4)`,
       [
@@ -188,6 +189,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         projectId,
         owner.kind === "client" ? owner.clientKey : null,
         owner.kind === "customer" ? owner.email : null,
+        owner.livemode,
       ],
     );
     return rows[0];
@@ -356,6 +358,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
           submission.customerEmail,
           dedupeSince,
           owner.kind === "client" ? owner.clientKey : null,
+          owner.livemode,
         );
         if (existing) {
           if (existing.status === "new") {
@@ -415,6 +418,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
             target.customerEmail,
             target.since,
             target.owner.kind === "client" ? target.owner.clientKey : null,
+            target.owner.livemode,
           );
         }
         if (!row) {
