@@ -5,18 +5,21 @@
  * concurrency included, independently of HTTP.
  */
 import { randomUUID } from "node:crypto";
-import type { PublicOffer } from "@windback/protocol";
+import type { PublicOffer, WebhookEventType } from "@windback/protocol";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { statsFromCounters } from "../../src/storage/counters.js";
 import { StorageUnavailableError, UniqueViolationError } from "../../src/storage/errors.js";
 import type {
+  AttemptOutcome,
   CancelFlowSubmission,
   ChurnEventRecord,
   DomainEvent,
   DomainEventType,
   FlowOwner,
+  LeasedDelivery,
   NewApiKey,
   NewChurnEvent,
+  NewWebhookEndpoint,
   OfferInput,
   Publish,
   Storage,
@@ -122,7 +125,17 @@ const offer = (overrides: Partial<OfferInput> = {}): OfferInput => ({
   ...overrides,
 });
 
-export function describeStorageContract(backend: string, open: () => Promise<Storage>): void {
+/** Backend-specific hooks some contract tests need. */
+export interface ContractHooks {
+  /** Makes every later insert of a webhook attempt fail (to prove the outbox is transactional). */
+  breakOutbox(storage: Storage): Promise<void>;
+}
+
+export function describeStorageContract(
+  backend: string,
+  open: () => Promise<Storage>,
+  hooks: ContractHooks,
+): void {
   describe(`storage contract: ${backend}`, () => {
     let storage: Storage;
     let userId: string;
@@ -1002,6 +1015,474 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const left = await storage.repos.trackEvents.listByProject(projectId, 10);
         expect(left.map((e) => e.event)).toEqual(["e4", "e3"]);
         expect((await storage.repos.trackEvents.usage(projectId)).events).toBe(2);
+      });
+    });
+
+    describe("webhooks", () => {
+      const webhooks = () => storage.repos.webhooks;
+      const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+      const newEndpoint = (overrides: Partial<NewWebhookEndpoint> = {}): NewWebhookEndpoint => ({
+        id: randomUUID(),
+        url: "https://hooks.example.com/windback",
+        description: null,
+        eventTypes: null,
+        enabled: true,
+        secret: SECRET,
+        ...overrides,
+      });
+      const message = (eventType: WebhookEventType = "webhook.test") => ({
+        id: `msg_${randomUUID().replaceAll("-", "")}`,
+        eventType,
+        livemode: true,
+        body: JSON.stringify({ type: eventType, timestamp: at(0), livemode: true, data: {} }),
+      });
+      const failure = (retry: { id: string; at: string } | null): AttemptOutcome => ({
+        succeeded: false,
+        responseStatus: 500,
+        responseBody: "oops",
+        error: null,
+        durationMs: 12,
+        retry,
+        disableEndpoint: null,
+      });
+      const SUCCESS: AttemptOutcome = {
+        succeeded: true,
+        responseStatus: 204,
+        responseBody: "",
+        error: null,
+        durationMs: 7,
+        retry: null,
+        disableEndpoint: null,
+      };
+      /** Leases everything due at `now` (first attempts due at once). */
+      const leaseAll = (now: string) => webhooks().leaseDue(now, at(100 * HOUR), 100, 0);
+
+      test("endpoints: create, list oldest first, find, update, rotate, only in their project", async () => {
+        const first = await webhooks().createEndpoint(
+          projectId,
+          newEndpoint({ eventTypes: ["churn_event.created"], description: "CRM" }),
+          at(0),
+        );
+        expect(first).toMatchObject({
+          projectId,
+          eventTypes: ["churn_event.created"],
+          description: "CRM",
+          enabled: true,
+          disabledReason: null,
+          secret: SECRET,
+          previousSecret: null,
+          failingSince: null,
+          createdAt: at(0),
+        });
+        const second = await webhooks().createEndpoint(projectId, newEndpoint(), at(1000));
+        expect((await webhooks().listEndpoints(projectId)).map((e) => e.id)).toEqual([
+          first.id,
+          second.id,
+        ]);
+        const other = await account();
+        expect(await webhooks().findEndpoint(other.project.id, first.id)).toBeNull();
+        expect(await webhooks().listEndpoints(other.project.id)).toEqual([]);
+        expect(await webhooks().updateEndpoint(other.project.id, first.id, {}, at(1))).toBeNull();
+        expect(await webhooks().deleteEndpoint(other.project.id, first.id)).toBe(false);
+
+        const disabled = await webhooks().updateEndpoint(
+          projectId,
+          first.id,
+          { enabled: false, eventTypes: null, description: null },
+          at(2000),
+        );
+        expect(disabled).toMatchObject({
+          enabled: false,
+          disabledReason: "disabled by the owner",
+          eventTypes: null,
+          description: null,
+          url: first.url,
+          updatedAt: at(2000),
+        });
+        const enabled = await webhooks().updateEndpoint(
+          projectId,
+          first.id,
+          { enabled: true, url: "https://other.example.com/" },
+          at(3000),
+        );
+        expect(enabled).toMatchObject({
+          enabled: true,
+          disabledReason: null,
+          url: "https://other.example.com/",
+        });
+
+        const rotated = await webhooks().rotateSecret(
+          projectId,
+          first.id,
+          "whsec_bmV3LXNlY3JldC1rZXktMzItYnl0ZXMtbG9uZyE=",
+          at(4000),
+          at(4000 + 24 * HOUR),
+        );
+        expect(rotated).toMatchObject({
+          secret: "whsec_bmV3LXNlY3JldC1rZXktMzItYnl0ZXMtbG9uZyE=",
+          previousSecret: SECRET,
+          previousSecretExpiresAt: at(4000 + 24 * HOUR),
+        });
+        expect(
+          await webhooks().rotateSecret(other.project.id, first.id, "x", at(5), at(6)),
+        ).toBeNull();
+        expect(await webhooks().findEndpoint(projectId, first.id)).toEqual(rotated);
+      });
+
+      test("deleting an endpoint deletes its messages and attempts", async () => {
+        const endpoint = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        await webhooks().enqueue(projectId, endpoint.id, message(), randomUUID(), at(0));
+        expect(await webhooks().deleteEndpoint(projectId, endpoint.id)).toBe(true);
+        expect(await webhooks().deleteEndpoint(projectId, endpoint.id)).toBe(false);
+        expect(await leaseAll(at(1000))).toEqual([]);
+        expect(await webhooks().nextDueAt(0)).toBeNull();
+      });
+
+      test("a change queues one message per enabled endpoint subscribed to its type, in its transaction", async () => {
+        const all = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        const subscribed = await webhooks().createEndpoint(
+          projectId,
+          newEndpoint({ eventTypes: ["churn_event.lost", "churn_event.created"] }),
+          at(0),
+        );
+        await webhooks().createEndpoint(
+          projectId,
+          newEndpoint({ eventTypes: ["churn_event.recovered"] }),
+          at(0),
+        );
+        await webhooks().createEndpoint(projectId, newEndpoint({ enabled: false }), at(0));
+        const other = await account();
+        await webhooks().createEndpoint(other.project.id, newEndpoint(), at(0));
+
+        const { event, published } = await storage.repos.churnEvents.create(
+          projectId,
+          apiEvent("ada@example.com", { livemode: false }),
+          at(HOUR),
+          publisher("churn_event.created"),
+        );
+        const leased = await leaseAll(at(HOUR));
+        expect(leased.map((d) => d.endpoint.id).sort()).toEqual([all.id, subscribed.id].sort());
+        const [a, b] = leased as [LeasedDelivery, LeasedDelivery];
+        expect(a.message.id).not.toBe(b.message.id);
+        for (const delivery of leased) {
+          expect(delivery.message).toMatchObject({
+            projectId,
+            eventType: "churn_event.created",
+            livemode: false,
+            status: "pending",
+            attempts: 0,
+            createdAt: at(HOUR),
+          });
+          expect(JSON.parse(delivery.message.body)).toEqual({
+            type: "churn_event.created",
+            timestamp: published.occurredAt,
+            livemode: false,
+            data: JSON.parse(published.payload),
+          });
+          expect(delivery.attempt).toMatchObject({
+            messageId: delivery.message.id,
+            attempt: 1,
+            status: "pending",
+            // Due at the change; leasing moved it to the lease's end.
+            nextAttemptAt: at(100 * HOUR),
+          });
+        }
+        expect(event.livemode).toBe(false);
+
+        // A publish that throws stores no message either.
+        const failing: Publish = () => {
+          throw new Error("boom");
+        };
+        await expect(
+          storage.repos.churnEvents.create(projectId, apiEvent("b@example.com"), at(HOUR), failing),
+        ).rejects.toThrow("boom");
+        expect(await leaseAll(at(2 * HOUR))).toEqual([]);
+      });
+
+      test("an outbox write that fails rolls the change and its domain event back", async () => {
+        await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        await hooks.breakOutbox(storage);
+        const id = randomUUID();
+        await expect(
+          storage.repos.churnEvents.create(
+            projectId,
+            apiEvent("ada@example.com", { id }),
+            at(0),
+            publisher("churn_event.created"),
+          ),
+        ).rejects.toThrow();
+        expect(await storage.repos.churnEvents.findById(projectId, id)).toBeNull();
+        expect(await storage.repos.churnEvents.history(projectId, id)).toEqual([]);
+        expect(
+          (await storage.repos.churnEvents.list(projectId, { limit: 10, offset: 0 })).total,
+        ).toBe(0);
+      });
+
+      test("leasing takes due attempts of enabled endpoints, oldest first, and hides them until the lease ends", async () => {
+        const endpoint = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        const off = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        const early = await webhooks().enqueue(
+          projectId,
+          endpoint.id,
+          message(),
+          randomUUID(),
+          at(0),
+        );
+        const late = await webhooks().enqueue(
+          projectId,
+          endpoint.id,
+          message(),
+          randomUUID(),
+          at(1000),
+        );
+        await webhooks().enqueue(projectId, off.id, message(), randomUUID(), at(0));
+        await webhooks().updateEndpoint(projectId, off.id, { enabled: false }, at(0));
+        expect(early).toMatchObject({ status: "pending", attempts: 0, endpointId: endpoint.id });
+
+        // A first attempt is due the schedule's first delay after it was planned.
+        expect(await webhooks().leaseDue(at(1500), at(60_000), 10, 1000)).toHaveLength(1);
+        expect(await webhooks().nextDueAt(1000)).toBe(at(2000));
+        const leased = await webhooks().leaseDue(at(2000), at(60_000), 10, 1000);
+        expect(leased.map((d) => d.message.id)).toEqual([late.id]);
+        expect(leased[0]?.attempt.nextAttemptAt).toBe(at(60_000));
+        expect(leased[0]?.endpoint.id).toBe(endpoint.id);
+        // From here on first attempts are due when planned.
+        expect(await webhooks().leaseDue(at(59_000), at(120_000), 10, 0)).toEqual([]);
+        // A lease that runs out (a worker that crashed) makes the attempt due again: oldest first.
+        const again = await webhooks().leaseDue(at(60_000), at(120_000), 10, 0);
+        expect(again.map((d) => d.message.id)).toEqual([early.id, late.id]);
+        // Given back, it is due when the worker said.
+        await webhooks().release(again[0]?.attempt.id as string, at(61_000));
+        expect(await webhooks().nextDueAt(0)).toBe(at(61_000));
+        const released = await webhooks().leaseDue(at(61_000), at(180_000), 1, 0);
+        expect(released.map((d) => d.message.id)).toEqual([early.id]);
+        // The disabled endpoint's attempt was never leased; re-enabled, it is.
+        await webhooks().updateEndpoint(projectId, off.id, { enabled: true }, at(0));
+        const resumed = await webhooks().leaseDue(at(61_000), at(180_000), 10, 0);
+        expect(resumed.map((d) => d.endpoint.id)).toEqual([off.id]);
+      });
+
+      test("concurrent leases never hand one attempt to two workers", async () => {
+        const endpoint = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        for (let i = 0; i < 30; i++) {
+          await webhooks().enqueue(projectId, endpoint.id, message(), randomUUID(), at(i));
+        }
+        const batches = await Promise.all(
+          [0, 1, 2, 3, 4, 5].map(() => webhooks().leaseDue(at(1000), at(HOUR), 8, 0)),
+        );
+        const ids = batches.flat().map((d) => d.attempt.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids).toHaveLength(30);
+        expect(await webhooks().leaseDue(at(2000), at(HOUR), 100, 0)).toEqual([]);
+      });
+
+      test("outcomes: a failure plans the retry, a success ends the run of failures, once per attempt", async () => {
+        const endpoint = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        const queued = await webhooks().enqueue(
+          projectId,
+          endpoint.id,
+          message(),
+          randomUUID(),
+          at(0),
+        );
+        const [first] = await leaseAll(at(0));
+        const firstId = first?.attempt.id as string;
+        const retryId = randomUUID();
+        await webhooks().recordOutcome(firstId, failure({ id: retryId, at: at(5000) }), at(100));
+        // Recorded once: a second outcome for the same attempt changes nothing.
+        await webhooks().recordOutcome(firstId, SUCCESS, at(200));
+        expect(await webhooks().findEndpoint(projectId, endpoint.id)).toMatchObject({
+          failingSince: at(100),
+          lastFailureAt: at(100),
+          lastSuccessAt: null,
+        });
+        expect(await webhooks().nextDueAt(0)).toBe(at(5000));
+        const attempts = await webhooks().listAttempts(projectId, endpoint.id, {
+          limit: 10,
+          offset: 0,
+        });
+        expect(attempts.total).toBe(2);
+        expect(attempts.items).toMatchObject([
+          { id: retryId, attempt: 2, status: "pending", nextAttemptAt: at(5000) },
+          {
+            id: firstId,
+            attempt: 1,
+            status: "failed",
+            responseStatus: 500,
+            responseBody: "oops",
+            durationMs: 12,
+            nextAttemptAt: null,
+            eventType: "webhook.test",
+          },
+        ]);
+        expect(await leaseAll(at(4999))).toEqual([]);
+        const [retry] = await leaseAll(at(5000));
+        expect(retry?.message).toMatchObject({ id: queued.id, status: "pending", attempts: 1 });
+        await webhooks().recordOutcome(retryId, failure(null), at(6000));
+        await webhooks().recordOutcome(retryId, SUCCESS, at(6500));
+        expect(await webhooks().findEndpoint(projectId, endpoint.id)).toMatchObject({
+          failingSince: at(100),
+          lastFailureAt: at(6000),
+        });
+        expect(await webhooks().nextDueAt(0)).toBeNull();
+
+        // Redelivery continues the count and makes the message pending again.
+        const redelivered = await webhooks().redeliver(
+          projectId,
+          endpoint.id,
+          firstId,
+          randomUUID(),
+          at(7000),
+        );
+        expect(redelivered).toMatchObject({
+          attempt: 3,
+          status: "pending",
+          nextAttemptAt: at(7000),
+        });
+        const [third] = await leaseAll(at(7000));
+        expect(third?.message).toMatchObject({ status: "pending", attempts: 2 });
+        await webhooks().recordOutcome(third?.attempt.id as string, SUCCESS, at(8000));
+        expect(await webhooks().findEndpoint(projectId, endpoint.id)).toMatchObject({
+          failingSince: null,
+          lastSuccessAt: at(8000),
+        });
+        const page = await webhooks().listAttempts(projectId, endpoint.id, { limit: 1, offset: 1 });
+        expect(page).toMatchObject({ total: 3, items: [{ id: retryId, status: "failed" }] });
+        const other = await account();
+        expect(
+          await webhooks().listAttempts(other.project.id, endpoint.id, { limit: 10, offset: 0 }),
+        ).toEqual({ items: [], total: 0 });
+        expect(
+          await webhooks().redeliver(
+            other.project.id,
+            endpoint.id,
+            firstId,
+            randomUUID(),
+            at(9000),
+          ),
+        ).toBeNull();
+        const elsewhere = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        expect(
+          await webhooks().redeliver(projectId, elsewhere.id, firstId, randomUUID(), at(9000)),
+        ).toBeNull();
+      });
+
+      test("an outcome can disable the endpoint: its pending attempts wait until it is re-enabled", async () => {
+        const endpoint = await webhooks().createEndpoint(projectId, newEndpoint(), at(0));
+        await webhooks().enqueue(projectId, endpoint.id, message(), randomUUID(), at(0));
+        await webhooks().enqueue(projectId, endpoint.id, message(), randomUUID(), at(0));
+        const [one] = await webhooks().leaseDue(at(0), at(HOUR), 1, 0);
+        await webhooks().recordOutcome(
+          one?.attempt.id as string,
+          {
+            ...failure(null),
+            responseStatus: 410,
+            disableEndpoint: "the endpoint answered 410 Gone",
+          },
+          at(100),
+        );
+        expect(await webhooks().findEndpoint(projectId, endpoint.id)).toMatchObject({
+          enabled: false,
+          disabledReason: "the endpoint answered 410 Gone",
+        });
+        expect(await leaseAll(at(1000))).toEqual([]);
+        expect(await webhooks().nextDueAt(0)).toBeNull();
+        await webhooks().updateEndpoint(projectId, endpoint.id, { enabled: true }, at(2000));
+        expect(await webhooks().findEndpoint(projectId, endpoint.id)).toMatchObject({
+          enabled: true,
+          disabledReason: null,
+          failingSince: null,
+        });
+        expect(await leaseAll(at(2000))).toHaveLength(1);
+      });
+    });
+
+    describe("billing", () => {
+      const billing = () => storage.repos.billing;
+
+      test("integrations: set, replace, find, delete, per project", async () => {
+        expect(await billing().findIntegration(projectId, "stripe")).toBeNull();
+        const set = await billing().setIntegration(projectId, "stripe", "whsec_one", at(0));
+        expect(set).toEqual({
+          projectId,
+          provider: "stripe",
+          webhookSecret: "whsec_one",
+          createdAt: at(0),
+          updatedAt: at(0),
+        });
+        const replaced = await billing().setIntegration(projectId, "stripe", "whsec_two", at(1000));
+        expect(replaced).toMatchObject({
+          webhookSecret: "whsec_two",
+          createdAt: at(0),
+          updatedAt: at(1000),
+        });
+        expect(await billing().findIntegration(projectId, "stripe")).toEqual(replaced);
+        const other = await account();
+        expect(await billing().findIntegration(other.project.id, "stripe")).toBeNull();
+        expect(await billing().deleteIntegration(other.project.id, "stripe")).toBe(false);
+        expect(await billing().deleteIntegration(projectId, "stripe")).toBe(true);
+        expect(await billing().findIntegration(projectId, "stripe")).toBeNull();
+      });
+
+      test("an event id is claimed once, even by concurrent claims, until released", async () => {
+        const event = { id: "evt_1", type: "customer.subscription.deleted" };
+        const claims = await Promise.all(
+          [0, 1, 2, 3, 4].map(() => billing().claimEvent(projectId, "stripe", event, at(0))),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await billing().claimEvent(projectId, "stripe", event, at(1))).toBe(false);
+        // Another project's event with the same id is its own.
+        const other = await account();
+        expect(await billing().claimEvent(other.project.id, "stripe", event, at(1))).toBe(true);
+        await billing().releaseEvent(projectId, "stripe", event.id);
+        expect(await billing().claimEvent(projectId, "stripe", event, at(2))).toBe(true);
+        expect(await billing().claimEvent(other.project.id, "stripe", event, at(3))).toBe(false);
+      });
+
+      test("findForBilling: the subscription's newest event first, else the customer's, of this mode and statuses", async () => {
+        const events = storage.repos.churnEvents;
+        const create = (email: string, ms: number, overrides: Partial<NewChurnEvent> = {}) =>
+          events.create(
+            projectId,
+            apiEvent(email, overrides),
+            at(ms),
+            publisher("churn_event.created"),
+          );
+        const bySub = await create("ada@example.com", 0, { providerSubscriptionId: "sub_1" });
+        await create("ada@example.com", HOUR, { providerSubscriptionId: "sub_1", livemode: false });
+        const byEmail = await create("ada@example.com", 2 * HOUR);
+        await create("ada@example.com", 3 * HOUR, { status: "lost" });
+        const find = (query: Partial<Parameters<typeof events.findForBilling>[1]>) =>
+          events.findForBilling(projectId, {
+            livemode: true,
+            subscriptionId: null,
+            customerEmail: null,
+            statuses: ["new", "offer_accepted"],
+            ...query,
+          });
+        // The subscription wins over a newer match on the email.
+        expect(
+          (await find({ subscriptionId: "sub_1", customerEmail: "ada@example.com" }))?.id,
+        ).toBe(bySub.event.id);
+        expect(
+          (await find({ subscriptionId: "sub_2", customerEmail: "ada@example.com" }))?.id,
+        ).toBe(byEmail.event.id);
+        expect((await find({ customerEmail: "ada@example.com" }))?.id).toBe(byEmail.event.id);
+        expect((await find({ customerEmail: "ada@example.com", statuses: ["lost"] }))?.status).toBe(
+          "lost",
+        );
+        expect((await find({ subscriptionId: "sub_1", livemode: false }))?.livemode).toBe(false);
+        expect(await find({ subscriptionId: "sub_2" })).toBeNull();
+        expect(await find({})).toBeNull();
+        const other = await account();
+        expect(
+          await events.findForBilling(other.project.id, {
+            livemode: true,
+            subscriptionId: "sub_1",
+            customerEmail: "ada@example.com",
+            statuses: ["new"],
+          }),
+        ).toBeNull();
       });
     });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { StorageUnavailableError } from "../../src/storage/errors.js";
 import { createPool, migrate } from "../../src/storage/postgres/database.js";
-import { createPostgresStorage } from "../../src/storage/postgres/index.js";
+import { createPostgresStorage, type PostgresStorage } from "../../src/storage/postgres/index.js";
 import { pgMigrations } from "../../src/storage/postgres/migrations.js";
 import { describeStorageContract } from "./contract.js";
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from "./postgres-fixture.js";
@@ -17,8 +17,18 @@ describe.skipIf(unavailable !== null)("PostgreSQL storage", () => {
     await db?.drop();
   });
 
-  describeStorageContract("PostgreSQL", async () =>
-    createPostgresStorage(db.url, { schema: await db.createSchema() }),
+  describeStorageContract(
+    "PostgreSQL",
+    async () => createPostgresStorage(db.url, { schema: await db.createSchema() }),
+    {
+      async breakOutbox(storage) {
+        await (storage as PostgresStorage).pool.query(`
+          CREATE FUNCTION break_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$;
+          CREATE TRIGGER break_outbox BEFORE INSERT ON webhook_attempts
+            FOR EACH ROW EXECUTE FUNCTION break_outbox();`);
+      },
+    },
   );
 
   describe("migrations", () => {

@@ -20,6 +20,7 @@ import type {
   TransitionResult,
 } from "../types.js";
 import { lockProject, type Queryable, transaction } from "./database.js";
+import { queueDomainEvent } from "./webhook-outbox.js";
 
 interface ChurnEventRow {
   seq: number;
@@ -160,13 +161,14 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     email: string,
     since: string,
     clientKey: string | null,
+    livemode: boolean,
   ) => {
     const { rows } = await client.query<ChurnEventRow>(
       `SELECT * FROM churn_events
-       WHERE project_id = $1 AND customer_email = $2 AND created_at >= $3
+       WHERE project_id = $1 AND customer_email = $2 AND livemode = $5 AND created_at >= $3
          AND ($4::text IS NULL OR client_key = $4)
        ORDER BY created_at DESC, seq DESC LIMIT 1`,
-      [projectId, email, since, clientKey],
+      [projectId, email, since, clientKey, livemode],
     );
     return rows[0];
   };
@@ -179,7 +181,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     owner: FlowOwner,
   ) => {
     const { rows } = await client.query<ChurnEventRow>(
-      `SELECT * FROM churn_events WHERE id = $1 AND project_id = $2
+      `SELECT * FROM churn_events WHERE id = $1 AND project_id = $2 AND livemode = $5
          AND ($3::text IS NULL OR client_key = $3)
          AND ($4::text IS NULL OR customer_email = $4)`,
       [
@@ -187,12 +189,16 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         projectId,
         owner.kind === "client" ? owner.clientKey : null,
         owner.kind === "customer" ? owner.email : null,
+        owner.livemode,
       ],
     );
     return rows[0];
   };
 
-  /** Stores the change's domain event; runs inside the change's transaction. */
+  /**
+   * Stores the change's domain event and queues its webhook messages (the outbox); runs inside
+   * the change's transaction.
+   */
   const publishChange = async (client: Queryable, publish: Publish, event: ChurnEventRecord) => {
     const domainEvent = publish(event);
     await client.query(
@@ -208,6 +214,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         domainEvent.occurredAt,
       ],
     );
+    await queueDomainEvent(client, domainEvent, event.livemode, event.updatedAt);
     return domainEvent;
   };
 
@@ -283,6 +290,21 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         return { event: created, published: await publishChange(client, publish, created) };
       });
     },
+    async findForBilling(projectId, query) {
+      // A match on the subscription first, then one on the email (coalesce: a NULL comparison
+      // would sort first under DESC in PostgreSQL, last in SQLite).
+      const { rows } = await pool.query<ChurnEventRow>(
+        `SELECT * FROM churn_events
+         WHERE project_id = $1 AND livemode = $2 AND status = ANY($3::text[])
+           AND (($4::text IS NOT NULL AND provider_subscription_id = $4)
+             OR ($5::text IS NOT NULL AND customer_email = $5))
+         ORDER BY coalesce($4::text IS NOT NULL AND provider_subscription_id = $4, FALSE) DESC,
+           created_at DESC, seq DESC
+         LIMIT 1`,
+        [projectId, query.livemode, query.statuses, query.subscriptionId, query.customerEmail],
+      );
+      return rows[0] ? toEvent(rows[0]) : null;
+    },
     async findById(projectId, id) {
       const row = await read(pool, projectId, id);
       return row ? toEvent(row) : null;
@@ -336,6 +358,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
           submission.customerEmail,
           dedupeSince,
           owner.kind === "client" ? owner.clientKey : null,
+          owner.livemode,
         );
         if (existing) {
           if (existing.status === "new") {
@@ -395,6 +418,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
             target.customerEmail,
             target.since,
             target.owner.kind === "client" ? target.owner.clientKey : null,
+            target.owner.livemode,
           );
         }
         if (!row) {

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Storage } from "../types.js";
 import { createApiKeysRepository } from "./api-keys-repository.js";
+import { createBillingRepository } from "./billing-repository.js";
 import { createChurnEventsRepository } from "./churn-events-repository.js";
 import { createCustomerTokenSecretsRepository } from "./customer-token-secrets-repository.js";
 import { createPool, migrate, type PgPoolOptions, ping } from "./database.js";
@@ -10,6 +11,7 @@ import { createProjectsRepository } from "./projects-repository.js";
 import { createSessionsRepository } from "./sessions-repository.js";
 import { createTrackEventsRepository } from "./track-events-repository.js";
 import { createUsersRepository } from "./users-repository.js";
+import { createWebhooksRepository } from "./webhooks-repository.js";
 
 export interface PostgresStorage extends Storage {
   readonly kind: "postgres";
@@ -46,6 +48,8 @@ export async function createPostgresStorage(
       offers: withPgErrors(createOffersRepository(pool)),
       churnEvents: withPgErrors(createChurnEventsRepository(pool)),
       trackEvents: withPgErrors(createTrackEventsRepository(pool)),
+      webhooks: withPgErrors(createWebhooksRepository(pool)),
+      billing: withPgErrors(createBillingRepository(pool)),
     },
     health: () => ping(pool),
     close() {

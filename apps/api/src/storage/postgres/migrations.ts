@@ -278,4 +278,101 @@ export const pgMigrations: readonly PgMigration[] = [
         FOR EACH ROW EXECUTE FUNCTION track_usage_trigger();
     `,
   },
+  {
+    version: 8,
+    name: "outbound webhooks (outbox, attempts) and billing-provider webhooks",
+    sql: `
+      -- Endpoints a project's events are sent to (docs/design.md §9). The signing secret is
+      -- stored (a signature is made with the key itself); during a rotation the previous secret
+      -- also signs until previous_secret_expires_at.
+      CREATE TABLE webhook_endpoints (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY,
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        description TEXT,
+        -- A JSON array of event types; NULL means every type.
+        event_types TEXT
+          CHECK (event_types IS NULL OR jsonb_typeof(event_types::jsonb) = 'array'),
+        enabled BOOLEAN NOT NULL DEFAULT TRUE,
+        disabled_reason TEXT,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at TEXT COLLATE "C",
+        -- When the current run of failed attempts began; NULL after a success. Five days of
+        -- failures disable the endpoint.
+        failing_since TEXT COLLATE "C",
+        last_success_at TEXT COLLATE "C",
+        last_failure_at TEXT COLLATE "C",
+        created_at TEXT COLLATE "C" NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_project ON webhook_endpoints (project_id, created_at, seq);
+
+      -- The transactional outbox: one row per (event, endpoint), written in the transaction of
+      -- the change that caused it. \`id\` is the webhook-id header, the same on every attempt;
+      -- \`body\` is the exact JSON that is signed and sent (text, not jsonb, to keep its bytes).
+      CREATE TABLE webhook_messages (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        event_type TEXT NOT NULL,
+        livemode BOOLEAN NOT NULL,
+        body TEXT NOT NULL CHECK (body::jsonb IS NOT NULL),
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'succeeded', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT COLLATE "C" NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX webhook_messages_endpoint ON webhook_messages (endpoint_id, seq);
+
+      -- Every attempt, planned (pending, due at next_attempt_at) or made. The worker leases a
+      -- due attempt by moving next_attempt_at past the attempt's time limit, so an attempt cut
+      -- short by a crash is made again once the lease runs out: at least once. Workers on
+      -- several instances lease with FOR UPDATE SKIP LOCKED, so no two take the same attempt.
+      CREATE TABLE webhook_attempts (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        message_id TEXT NOT NULL REFERENCES webhook_messages (id) ON DELETE CASCADE,
+        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'succeeded', 'failed')),
+        next_attempt_at TEXT COLLATE "C",
+        response_status INTEGER,
+        response_body TEXT,
+        error TEXT,
+        duration_ms INTEGER,
+        created_at TEXT COLLATE "C" NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX webhook_attempts_due ON webhook_attempts (next_attempt_at)
+        WHERE status = 'pending';
+      CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, seq);
+      CREATE INDEX webhook_attempts_message ON webhook_attempts (message_id, attempt);
+
+      -- A billing provider's webhook signing secret per project (docs/design.md §10).
+      CREATE TABLE billing_integrations (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        provider TEXT NOT NULL CHECK (provider IN ('stripe')),
+        webhook_secret TEXT NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (project_id, provider)
+      );
+
+      -- The provider's event ids already processed: each is processed once (the primary key
+      -- makes a concurrent second claim a no-op).
+      CREATE TABLE billing_webhook_events (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        provider TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        received_at TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (project_id, provider, event_id)
+      );
+    `,
+  },
 ];

@@ -302,12 +302,15 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     },
     ChurnEventRow
   >(
+    // coalesce: an event without a subscription id compares as NULL, which would sort after a
+    // different subscription's older event and win the email fallback over the newest one.
     `SELECT * FROM churn_events
      WHERE project_id = @projectId AND livemode = @livemode
        AND status IN (SELECT value FROM json_each(@statuses))
        AND ((@subscriptionId IS NOT NULL AND provider_subscription_id = @subscriptionId)
          OR (@email IS NOT NULL AND customer_email = @email))
-     ORDER BY (@subscriptionId IS NOT NULL AND provider_subscription_id = @subscriptionId) DESC,
+     ORDER BY coalesce(@subscriptionId IS NOT NULL
+         AND provider_subscription_id = @subscriptionId, 0) DESC,
        created_at DESC, rowid DESC
      LIMIT 1`,
   );
