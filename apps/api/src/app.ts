@@ -32,6 +32,8 @@ import { widgetRoutes } from "./routes/widget/index.js";
 import { createChurnEventsService } from "./services/churn-events.js";
 import { createStatsService } from "./services/stats.js";
 import { createTrackRetention } from "./services/track-retention.js";
+import { type CacheBus, createLocalCacheBus } from "./storage/cache/cache-bus.js";
+import { createReadCache } from "./storage/cache/read-cache.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
 
@@ -43,6 +45,12 @@ export interface AppOptions {
   storage?: Storage;
   /** Where logs go (tests capture them to prove secrets are redacted); stdout by default. */
   logStream?: { write(line: string): void };
+  /**
+   * The read caches of the widget's path (storage/cache): the bus that carries invalidations (a
+   * process-local one by default; several instances pass one that reaches them all), and the
+   * safety-net lifetime of an entry and the `last_used_at` flush interval (tests move them).
+   */
+  cache?: { bus?: CacheBus; ttlMs?: number; usageFlushMs?: number };
 }
 
 export const API_PREFIX = "/api/v1";
@@ -57,13 +65,26 @@ export const windbackApp = fp(
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
     const storage = opts.storage ?? createStorage(config);
-    if (!opts.storage) app.addHook("onClose", () => storage.close());
-    const repos = storage.repos;
+    const cache = createReadCache(storage.repos, {
+      bus: opts.cache?.bus ?? createLocalCacheBus(),
+      clock,
+      ...(opts.cache?.ttlMs !== undefined && { ttlMs: opts.cache.ttlMs }),
+      ...(opts.cache?.usageFlushMs !== undefined && { usageFlushMs: opts.cache.usageFlushMs }),
+      onFlushError: (error) => app.log.warn({ err: error }, "last_used_at not recorded; retrying"),
+    });
+    app.addHook("onReady", async () => cache.start());
+    // The collected last_used_at values are written before the store closes.
+    app.addHook("onClose", async () => {
+      await cache.close();
+      if (!opts.storage) await storage.close();
+    });
+    const repos = cache.repos;
 
     app.decorate("config", config);
     app.decorate("clock", clock);
     app.decorate("storage", storage);
     app.decorate("repos", repos);
+    app.decorate("readCache", cache);
     const trackRetention = createTrackRetention({
       trackEvents: repos.trackEvents,
       clock,

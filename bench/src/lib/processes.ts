@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import {
+  API_SERVER_JS,
   type ApiProcess,
   freePort,
+  REPO_ROOT,
   type ServiceProcess,
   type StartApiOptions,
   spawnService,
@@ -46,6 +48,44 @@ export function sampleRss(pid: number, intervalMs = 100) {
  */
 export function startBenchApi(options: StartApiOptions = {}): Promise<ApiProcess> {
   return startApi({ nodeEnv: "production", rateLimits: UNLIMITED_RATE_LIMITS, ...options });
+}
+
+/**
+ * The built API as the measured process: like {@link startBenchApi}, at `logLevel`, with its log
+ * lines appended to `logFile` by the shell instead of piped through this process (which also runs
+ * autocannon: parsing the API's request logs here would slow the load generator, not the API).
+ */
+export async function startMeasuredApi(options: {
+  databasePath: string;
+  jwtSecret: string;
+  logLevel: string;
+  logFile: string;
+}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const limits = UNLIMITED_RATE_LIMITS;
+  return spawnService({
+    command: "/bin/sh",
+    // exec: the shell becomes the API, so the pid sampled for RSS is the API's.
+    args: ["-c", 'exec "$0" "$1" >>"$2" 2>&1', process.execPath, API_SERVER_JS, options.logFile],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_PATH: options.databasePath,
+      JWT_SECRET: options.jwtSecret,
+      LOG_LEVEL: options.logLevel,
+      RATE_LIMIT_MAX: String(limits.general),
+      AUTH_RATE_LIMIT_MAX: String(limits.auth),
+      CANCEL_FLOW_RATE_LIMIT_MAX: String(limits.cancelFlow),
+      CANCEL_FLOW_KEY_CEILING_MAX: String(limits.cancelFlowKeyCeiling),
+      TRACK_RATE_LIMIT_MAX: String(limits.track),
+    },
+    cwd: REPO_ROOT,
+    port,
+  });
 }
 
 /** The bare Fastify baseline (`{"ok":true}` on `/`), in its own process like the API. */
