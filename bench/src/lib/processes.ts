@@ -42,12 +42,20 @@ export function sampleRss(pid: number, intervalMs = 100) {
   };
 }
 
+const START_TIMEOUT_MS = 90_000;
+
 /**
  * The built API as a self-hoster runs it (NODE_ENV=production), with rate limits a benchmark or
  * a soak never meets; its output is kept for failure messages.
  */
 export function startBenchApi(options: StartApiOptions = {}): Promise<ApiProcess> {
-  return startApi({ nodeEnv: "production", rateLimits: UNLIMITED_RATE_LIMITS, ...options });
+  return startApi({
+    nodeEnv: "production",
+    rateLimits: UNLIMITED_RATE_LIMITS,
+    // A loaded machine can take this long to start Node and open the database.
+    startTimeoutMs: START_TIMEOUT_MS,
+    ...options,
+  });
 }
 
 /**
@@ -60,13 +68,25 @@ export async function startMeasuredApi(options: {
   jwtSecret: string;
   logLevel: string;
   logFile: string;
+  /** Another build's `server.js` (to compare before and after a change); this tree's by default. */
+  serverJs?: string;
+  /** Options for node itself (`--cpu-prof`). */
+  nodeArgs?: string[];
 }): Promise<ServiceProcess> {
   const port = await freePort();
   const limits = UNLIMITED_RATE_LIMITS;
   return spawnService({
     command: "/bin/sh",
     // exec: the shell becomes the API, so the pid sampled for RSS is the API's.
-    args: ["-c", 'exec "$0" "$1" >>"$2" 2>&1', process.execPath, API_SERVER_JS, options.logFile],
+    args: [
+      "-c",
+      'log="$1"; shift; exec "$@" >>"$log" 2>&1',
+      "sh",
+      options.logFile,
+      process.execPath,
+      ...(options.nodeArgs ?? []),
+      options.serverJs ?? API_SERVER_JS,
+    ],
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -85,6 +105,7 @@ export async function startMeasuredApi(options: {
     },
     cwd: REPO_ROOT,
     port,
+    startTimeoutMs: START_TIMEOUT_MS,
   });
 }
 
