@@ -16,6 +16,8 @@ interface ProfileNode {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
+  endTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -42,26 +44,30 @@ try {
   });
   let n = 0;
   const headers = { "x-api-key": tenant.pub, origin: BENCH_ORIGIN };
-  const result = await runLoad({
-    url: api.url,
-    connections: 20,
-    durationSeconds: seconds,
-    requests: [
-      scenario === "submit"
-        ? {
-            method: "POST",
-            path: "/api/v1/cancel-flow/submit",
-            headers,
-            body: () =>
-              JSON.stringify({
-                customer_email: `p-${++n}@bench.example`,
-                cancel_reason: "too_expensive",
-                mrr: 4900,
-              }),
-          }
-        : { path: "/api/v1/cancel-flow/offers?reason=too_expensive", headers },
-    ],
-  });
+  const load = (durationSeconds: number) =>
+    runLoad({
+      url: api.url,
+      connections: 20,
+      durationSeconds,
+      requests: [
+        scenario === "submit"
+          ? {
+              method: "POST",
+              path: "/api/v1/cancel-flow/submit",
+              headers,
+              body: () =>
+                JSON.stringify({
+                  customer_email: `p-${++n}@bench.example`,
+                  cancel_reason: "too_expensive",
+                  mrr: 4900,
+                }),
+            }
+          : { path: "/api/v1/cancel-flow/offers?reason=too_expensive", headers },
+      ],
+    });
+  // Warm: start-up (module loading, schema compilation) is not what a request costs.
+  await load(2);
+  const result = await load(seconds);
   await api.stop();
   const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("no profile written");
@@ -82,9 +88,14 @@ function bucketOf(url: string, name: string): string {
 }
 
 function summarize(profile: Profile, okRps: number) {
+  // Only the measured run: the samples of its last `seconds` before the shutdown.
+  const from = profile.endTime - (seconds - 0.5) * 1e6;
   const selfTime = new Map<number, number>();
+  let t = profile.startTime;
   profile.samples.forEach((id, i) => {
-    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t >= from) selfTime.set(id, (selfTime.get(id) ?? 0) + delta);
   });
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const buckets = new Map<string, number>();

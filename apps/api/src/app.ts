@@ -16,6 +16,7 @@ import { forbiddenKeyPath } from "./lib/forbidden-keys.js";
 import { loggerOptions } from "./logger.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { rateLimitPlugin } from "./plugins/rate-limits.js";
+import { addRequestLogging } from "./plugins/request-log.js";
 import { createRoutePolicy } from "./plugins/route-policy.js";
 import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
@@ -229,6 +230,8 @@ export async function buildServer(opts: AppOptions) {
   const app = Fastify({
     logger: { ...loggerOptions(opts.config), ...(opts.logStream && { stream: opts.logStream }) },
     bodyLimit: opts.config.bodyLimit,
+    // plugins/request-log.ts writes one line per request instead of Fastify's two.
+    disableRequestLogging: true,
     trustProxy: trustProxyOption(opts.config.trustProxy),
     // Keys and tokens are never in a URL the API defines; long URLs are just noise.
     routerOptions: { maxParamLength: 200 },
@@ -244,6 +247,7 @@ export async function buildServer(opts: AppOptions) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
+  addRequestLogging(app);
   await app.register(windbackApp, opts);
   return app;
 }

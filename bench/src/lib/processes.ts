@@ -119,5 +119,6 @@ export async function startBaseline(): Promise<ServiceProcess> {
     env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: "production" },
     port,
     health: { path: "/", name: "The baseline server" },
+    startTimeoutMs: START_TIMEOUT_MS,
   });
 }
