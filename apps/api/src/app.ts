@@ -3,7 +3,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ERROR_CODES } from "@windback/protocol";
 import { SHARED_SCHEMAS } from "@windback/protocol/schemas";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import fp from "fastify-plugin";
 import { createClientHasher } from "./auth/client.js";
 import { createJwtService } from "./auth/jwt.js";
@@ -231,7 +231,7 @@ export async function buildServer(opts: AppOptions) {
     logger: { ...loggerOptions(opts.config), ...(opts.logStream && { stream: opts.logStream }) },
     bodyLimit: opts.config.bodyLimit,
     // plugins/request-log.ts writes one line per request instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(opts.config.trustProxy),
     // Keys and tokens are never in a URL the API defines; long URLs are just noise.
     routerOptions: { maxParamLength: 200 },
