@@ -25,7 +25,7 @@ import {
 } from "./lib/api-setup.js";
 import { type LoadRequest, type LoadResult, runLoad } from "./lib/load.js";
 import { RESULTS_DIR } from "./lib/paths.js";
-import { sampleRss, startBaseline, startBenchApi } from "./lib/processes.js";
+import { sampleRss, startBaseline, startBenchApi, startMeasuredApi } from "./lib/processes.js";
 import { seedChurnEvents } from "./lib/seed.js";
 import {
   chromiumPath,
@@ -40,29 +40,56 @@ const envNumber = (name: string, fallback: number) => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
-const DURATION = envNumber("BENCH_DURATION", 10);
+const DURATION = envNumber("BENCH_DURATION", 5);
 const GROWTH_DURATION = envNumber("BENCH_GROWTH_DURATION", DURATION);
 const WARMUP = Math.min(2, Math.max(1, Math.round(DURATION / 5)));
 const CONNECTIONS = envNumber("BENCH_CONNECTIONS", 20);
 const LOGIN_CONNECTIONS = envNumber("BENCH_LOGIN_CONNECTIONS", 10);
 const WIDGET_RUNS = envNumber("BENCH_WIDGET_RUNS", 20);
+/** Rounds per scenario: baseline and API alternate, and the median ratio is reported. */
+const ROUNDS = envNumber("BENCH_ROUNDS", 3);
+/** Comma-separated parts of scenario names to run (e.g. "offers,submit"); all when empty. */
+const ONLY = (process.env.BENCH_SCENARIOS ?? "")
+  .split(",")
+  .map((part) => part.trim().toLowerCase())
+  .filter(Boolean);
+/** `BENCH_QUICK=1`: the load scenarios only (no growth, no widget timings). */
+const QUICK = process.env.BENCH_QUICK === "1";
 const GROWTH_SIZES = [1_000, 10_000, 100_000];
 
 const log = (message: string) => console.error(`[bench] ${message}`);
+
+interface RoundRow {
+  baseline_rps: number;
+  /** 2xx per second at the default log level (info), and at warn. */
+  rps: number;
+  rps_warn: number;
+  ratio: number;
+  ratio_warn: number;
+}
 
 interface ScenarioRow {
   name: string;
   method: string;
   path: string;
   connections: number;
+  /** Medians over the rounds, at the default log level (info); only 2xx responses count. */
   rps: number;
   p50_ms: number;
   p99_ms: number;
+  /** Non-2xx responses plus socket errors, over every round at info. */
   errors: number;
   rss_mb: number;
   baseline_rps: number;
+  /** Median of the rounds' rps / baseline. */
   ratio: number;
+  /** The same with LOG_LEVEL=warn. */
+  rps_warn: number;
+  p99_ms_warn: number;
+  errors_warn: number;
+  ratio_warn: number;
   status_codes: Record<string, number>;
+  rounds: RoundRow[];
   note?: string;
 }
 
@@ -76,6 +103,19 @@ interface GrowthRow {
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function addCodes(into: Record<string, number>, from: Record<string, number>) {
+  for (const [code, count] of Object.entries(from)) into[code] = (into[code] ?? 0) + count;
+}
 
 /**
  * Waits until the server answers /health quickly twice in a row: requests still queued from the
@@ -135,7 +175,7 @@ async function main() {
   try {
     // 1. Set up accounts, keys, origins and an offer through the API, then stop it.
     log(`setting up tenants in ${databasePath}`);
-    let setup = await startBenchApi({ databasePath, jwtSecret });
+    const setup = await startBenchApi({ databasePath, jwtSecret });
     servers.push(setup);
     const cancelFlow = await hasCancelFlow(setup.url);
     const main = await createTenant(setup.url, "bench-main");
@@ -147,30 +187,37 @@ async function main() {
     await setup.stop();
     servers.length = 0;
 
-    // 2. Seed the growth projects with a direct bulk insert (the API is stopped).
-    for (const [size, tenant] of growthTenants) {
+    // 2. Seed the growth projects with a direct bulk insert (the API is stopped), unless no
+    // scenario of this run reads them.
+    const readsEvents =
+      !QUICK || ONLY.length === 0 || ONLY.some((part) => /stats|churn|events/.test(part));
+    for (const [size, tenant] of readsEvents ? growthTenants : new Map<number, Tenant>()) {
       const seconds = seedChurnEvents(databasePath, tenant.projectId, size, size);
       log(`seeded ${size} churn events in ${seconds.toFixed(1)} s`);
     }
 
-    // 3. The measured servers: the API (fresh process) and the bare Fastify baseline.
-    const apiServer = await startBenchApi({ databasePath, jwtSecret });
+    // 3. The measured servers, each in its own process: the API at the default log level
+    // (info) and at warn, and the bare Fastify baseline. Logs go to a file, as in production.
+    const logFile = join(tmp.path, "api.log");
+    const apiServer = await startMeasuredApi({
+      databasePath,
+      jwtSecret,
+      logLevel: "info",
+      logFile,
+    });
+    servers.push(apiServer);
+    const apiWarn = await startMeasuredApi({
+      databasePath,
+      jwtSecret,
+      logLevel: "warn",
+      logFile: join(tmp.path, "api-warn.log"),
+    });
+    servers.push(apiWarn);
     const baseline = await startBaseline();
-    servers.push(apiServer, baseline);
-    setup = apiServer;
-    log(`API pid ${apiServer.pid} at ${apiServer.url}; baseline pid ${baseline.pid}`);
-
-    const baselineRps = new Map<number, number>();
-    const baselineFor = async (connections: number) => {
-      let rps = baselineRps.get(connections);
-      if (rps === undefined) {
-        const result = await measure(baseline, [{ path: "/" }], connections, DURATION);
-        rps = result.rps;
-        baselineRps.set(connections, rps);
-        log(`baseline (${connections} connections): ${rps} req/s, p99 ${result.p99_ms} ms`);
-      }
-      return rps;
-    };
+    servers.push(baseline);
+    log(
+      `API pid ${apiServer.pid} (info) and ${apiWarn.pid} (warn); baseline pid ${baseline.pid}; ${ROUNDS} rounds of ${DURATION} s`,
+    );
 
     const big = growthTenants.get(100_000) as Tenant;
     const runId = randomUUID().slice(0, 8);
@@ -246,29 +293,70 @@ async function main() {
         skipped.push(`${scenario.name}: the cancel-flow routes (issue 3) are not in this build`);
         continue;
       }
-      const base = await baselineFor(scenario.connections);
-      log(`measuring ${scenario.name} for ${DURATION} s with ${scenario.connections} connections`);
-      const result = await measure(apiServer, [scenario.request], scenario.connections, DURATION);
+      if (ONLY.length > 0 && !ONLY.some((part) => scenario.name.toLowerCase().includes(part))) {
+        skipped.push(`${scenario.name}: not in BENCH_SCENARIOS`);
+        continue;
+      }
+      log(`measuring ${scenario.name}: ${ROUNDS} rounds, ${scenario.connections} connections`);
+      const rounds: RoundRow[] = [];
+      const info: Awaited<ReturnType<typeof measure>>[] = [];
+      const warn: Awaited<ReturnType<typeof measure>>[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        // Alternate the order so a drift in machine load does not favour one side.
+        const order =
+          r % 2 === 0 ? (["base", "info", "warn"] as const) : (["warn", "info", "base"] as const);
+        const got: Partial<Record<(typeof order)[number], Awaited<ReturnType<typeof measure>>>> =
+          {};
+        for (const which of order) {
+          const server = which === "base" ? baseline : which === "info" ? apiServer : apiWarn;
+          const request = which === "base" ? { path: "/" } : scenario.request;
+          got[which] = await measure(server, [request], scenario.connections, DURATION);
+        }
+        const base = got.base as Awaited<ReturnType<typeof measure>>;
+        const atInfo = got.info as Awaited<ReturnType<typeof measure>>;
+        const atWarn = got.warn as Awaited<ReturnType<typeof measure>>;
+        info.push(atInfo);
+        warn.push(atWarn);
+        rounds.push({
+          baseline_rps: base.okRps,
+          rps: atInfo.okRps,
+          rps_warn: atWarn.okRps,
+          ratio: round(atInfo.okRps / base.okRps, 3),
+          ratio_warn: round(atWarn.okRps / base.okRps, 3),
+        });
+        log(
+          `  round ${r + 1}: baseline ${base.okRps}, info ${atInfo.okRps} (${rounds.at(-1)?.ratio}×), warn ${atWarn.okRps} (${rounds.at(-1)?.ratio_warn}×); non-2xx ${atInfo.non2xx}/${atWarn.non2xx}`,
+        );
+      }
+      const statusCodes: Record<string, number> = {};
+      for (const result of info) addCodes(statusCodes, result.statusCodes);
       rows.push({
         name: scenario.name,
         method: scenario.request.method ?? "GET",
         path: scenario.request.path,
         connections: scenario.connections,
-        rps: result.rps,
-        p50_ms: result.p50_ms,
-        p99_ms: result.p99_ms,
-        errors: result.errors,
-        rss_mb: result.rss_mb,
-        baseline_rps: base,
-        ratio: round(result.rps / base, 3),
-        status_codes: result.statusCodes,
+        rps: round(median(info.map((x) => x.okRps)), 1),
+        p50_ms: round(median(info.map((x) => x.p50_ms))),
+        p99_ms: round(median(info.map((x) => x.p99_ms))),
+        errors: info.reduce((sum, x) => sum + x.errors, 0),
+        rss_mb: Math.max(...info.map((x) => x.rss_mb), ...warn.map((x) => x.rss_mb)),
+        baseline_rps: round(median(rounds.map((x) => x.baseline_rps)), 1),
+        ratio: round(median(rounds.map((x) => x.ratio)), 3),
+        rps_warn: round(median(warn.map((x) => x.okRps)), 1),
+        p99_ms_warn: round(median(warn.map((x) => x.p99_ms))),
+        errors_warn: warn.reduce((sum, x) => sum + x.errors, 0),
+        ratio_warn: round(median(rounds.map((x) => x.ratio_warn)), 3),
+        status_codes: statusCodes,
+        rounds,
         ...(scenario.note && { note: scenario.note }),
       });
     }
 
     // 4. Growth: the same two reads at 1k, 10k and 100k events (one project each).
     const growth: GrowthRow[] = [];
-    if (cancelFlow) {
+    if (QUICK) {
+      skipped.push("growth: BENCH_QUICK=1");
+    } else if (cancelFlow) {
       for (const [size, tenant] of growthTenants) {
         for (const route of ["stats", "list"] as const) {
           const path =
@@ -285,7 +373,7 @@ async function main() {
           growth.push({
             events: size,
             route,
-            rps: result.rps,
+            rps: result.okRps,
             p50_ms: result.p50_ms,
             p99_ms: result.p99_ms,
             errors: result.errors,
@@ -300,7 +388,9 @@ async function main() {
     // 5. The widget: sizes from the build, timings in Chromium against this API.
     const sizes = widgetSizes();
     let timing: WidgetTiming | null = null;
-    if (!sizes) {
+    if (QUICK) {
+      skipped.push("widget timing: BENCH_QUICK=1");
+    } else if (!sizes) {
       skipped.push("widget: packages/widget/dist/widget.js is not built");
     } else {
       const widgetServed = (await fetch(`${apiServer.url}/widget.js`)).ok;
@@ -349,6 +439,7 @@ async function main() {
         growth_duration_s: GROWTH_DURATION,
         warmup_s: WARMUP,
         connections: CONNECTIONS,
+        rounds: ROUNDS,
         login_connections: LOGIN_CONNECTIONS,
         widget_runs: WIDGET_RUNS,
       },
@@ -394,7 +485,7 @@ type Results = {
     load_average_at_start: number;
     load_average_at_end: number;
   };
-  settings: { duration_s: number; connections: number };
+  settings: { duration_s: number; connections: number; rounds: number };
   scenarios: ScenarioRow[];
   growth: GrowthRow[];
   widget: Record<string, unknown> | null;
@@ -413,16 +504,16 @@ function renderMarkdown(r: Results): string {
   );
   lines.push("");
   lines.push(
-    `Each scenario: ${r.settings.duration_s} s of autocannon from a separate process after a warm-up; baseline = bare Fastify \`{"ok":true}\` in the same run.`,
+    `Each scenario: ${r.settings.rounds} alternated rounds of ${r.settings.duration_s} s of autocannon (a separate process) after a warm-up, against the API at LOG_LEVEL=info (default) and at warn, and a bare Fastify \`{"ok":true}\` server, each in its own process. Medians; only 2xx responses count as req/s.`,
   );
   lines.push("");
   lines.push(
-    "| scenario | req/s | p50 ms | p99 ms | errors | peak RSS MB | baseline req/s | ratio |",
+    "| scenario | req/s | p50 ms | p99 ms | non-2xx | peak RSS MB | baseline req/s | ratio | req/s (warn) | p99 ms (warn) | ratio (warn) |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const s of r.scenarios) {
     lines.push(
-      `| ${s.name} | ${s.rps} | ${s.p50_ms} | ${s.p99_ms} | ${s.errors} | ${s.rss_mb} | ${s.baseline_rps} | ${s.ratio} |`,
+      `| ${s.name} | ${s.rps} | ${s.p50_ms} | ${s.p99_ms} | ${s.errors} | ${s.rss_mb} | ${s.baseline_rps} | ${s.ratio} | ${s.rps_warn} | ${s.p99_ms_warn} | ${s.ratio_warn} |`,
     );
   }
   if (r.growth.length > 0) {

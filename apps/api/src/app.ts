@@ -3,7 +3,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { ERROR_CODES } from "@windback/protocol";
 import { SHARED_SCHEMAS } from "@windback/protocol/schemas";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import fp from "fastify-plugin";
 import { createClientHasher } from "./auth/client.js";
 import { createJwtService } from "./auth/jwt.js";
@@ -16,6 +16,7 @@ import { forbiddenKeyPath } from "./lib/forbidden-keys.js";
 import { loggerOptions } from "./logger.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { rateLimitPlugin } from "./plugins/rate-limits.js";
+import { addRequestLogging } from "./plugins/request-log.js";
 import { createRoutePolicy } from "./plugins/route-policy.js";
 import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
@@ -37,6 +38,8 @@ import { createStatsService } from "./services/stats.js";
 import { createStripeEventsService } from "./services/stripe-events.js";
 import { createTrackRetention } from "./services/track-retention.js";
 import { createWebhooksService } from "./services/webhooks.js";
+import { type CacheBus, createLocalCacheBus } from "./storage/cache/cache-bus.js";
+import { createReadCache } from "./storage/cache/read-cache.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
 import { createWebhookWorker } from "./webhooks/worker.js";
@@ -49,6 +52,12 @@ export interface AppOptions {
   storage?: Storage;
   /** Where logs go (tests capture them to prove secrets are redacted); stdout by default. */
   logStream?: { write(line: string): void };
+  /**
+   * The read caches of the widget's path (storage/cache): the bus that carries invalidations (a
+   * process-local one by default; several instances pass one that reaches them all), and the
+   * safety-net lifetime of an entry and the `last_used_at` flush interval (tests move them).
+   */
+  cache?: { bus?: CacheBus; ttlMs?: number; usageFlushMs?: number };
 }
 
 export const API_PREFIX = "/api/v1";
@@ -63,13 +72,26 @@ export const windbackApp = fp(
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
     const storage = opts.storage ?? (await createStorage(config));
-    if (!opts.storage) app.addHook("onClose", () => storage.close());
-    const repos = storage.repos;
+    const cache = createReadCache(storage.repos, {
+      bus: opts.cache?.bus ?? createLocalCacheBus(),
+      clock,
+      ...(opts.cache?.ttlMs !== undefined && { ttlMs: opts.cache.ttlMs }),
+      ...(opts.cache?.usageFlushMs !== undefined && { usageFlushMs: opts.cache.usageFlushMs }),
+      onFlushError: (error) => app.log.warn({ err: error }, "last_used_at not recorded; retrying"),
+    });
+    app.addHook("onReady", async () => cache.start());
+    // The collected last_used_at values are written before the store closes.
+    app.addHook("onClose", async () => {
+      await cache.close();
+      if (!opts.storage) await storage.close();
+    });
+    const repos = cache.repos;
 
     app.decorate("config", config);
     app.decorate("clock", clock);
     app.decorate("storage", storage);
     app.decorate("repos", repos);
+    app.decorate("readCache", cache);
     const trackRetention = createTrackRetention({
       trackEvents: repos.trackEvents,
       clock,
@@ -243,6 +265,8 @@ export async function buildServer(opts: AppOptions) {
   const app = Fastify({
     logger: { ...loggerOptions(opts.config), ...(opts.logStream && { stream: opts.logStream }) },
     bodyLimit: opts.config.bodyLimit,
+    // plugins/request-log.ts writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(opts.config.trustProxy),
     // Keys and tokens are never in a URL the API defines; long URLs are just noise.
     routerOptions: { maxParamLength: 200 },
@@ -258,6 +282,7 @@ export async function buildServer(opts: AppOptions) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
+  addRequestLogging(app);
   await app.register(windbackApp, opts);
   return app;
 }

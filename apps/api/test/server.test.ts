@@ -98,7 +98,8 @@ describe("server.ts", () => {
   });
 
   test("SIGTERM lets an in-flight request finish, then closes the database and exits 0", async () => {
-    const server = start({ LOG_LEVEL: "info" });
+    // debug: the line on a request's arrival tells the test it is in flight.
+    const server = start({ LOG_LEVEL: "debug" });
     const [, port] = await server.waitFor(/listening at http:\/\/127\.0\.0\.1:(\d+)/);
     // Registration hashes with production argon2 parameters: slow enough to be in flight.
     const pending = post(Number(port), "/api/v1/auth/register", {

@@ -20,7 +20,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Every response per second, whatever its status. */
   rps: number;
+  /** 2xx responses per second: the throughput that counts (an error answered fast is no work done). */
+  okRps: number;
   p50_ms: number;
   p99_ms: number;
   requests: number;
@@ -70,6 +73,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         const total = result["1xx"] + result["2xx"] + result["3xx"] + result["4xx"] + result["5xx"];
         resolveRun({
           rps: round(total / seconds, 1),
+          okRps: round(result["2xx"] / seconds, 1),
           p50_ms: round(result.latency.p50),
           p99_ms: round(result.latency.p99),
           requests: total,

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import {
+  API_SERVER_JS,
   type ApiProcess,
   freePort,
+  REPO_ROOT,
   type ServiceProcess,
   type StartApiOptions,
   spawnService,
@@ -40,12 +42,71 @@ export function sampleRss(pid: number, intervalMs = 100) {
   };
 }
 
+const START_TIMEOUT_MS = 90_000;
+
 /**
  * The built API as a self-hoster runs it (NODE_ENV=production), with rate limits a benchmark or
  * a soak never meets; its output is kept for failure messages.
  */
 export function startBenchApi(options: StartApiOptions = {}): Promise<ApiProcess> {
-  return startApi({ nodeEnv: "production", rateLimits: UNLIMITED_RATE_LIMITS, ...options });
+  return startApi({
+    nodeEnv: "production",
+    rateLimits: UNLIMITED_RATE_LIMITS,
+    // A loaded machine can take this long to start Node and open the database.
+    startTimeoutMs: START_TIMEOUT_MS,
+    ...options,
+  });
+}
+
+/**
+ * The built API as the measured process: like {@link startBenchApi}, at `logLevel`, with its log
+ * lines appended to `logFile` by the shell instead of piped through this process (which also runs
+ * autocannon: parsing the API's request logs here would slow the load generator, not the API).
+ */
+export async function startMeasuredApi(options: {
+  databasePath: string;
+  jwtSecret: string;
+  logLevel: string;
+  logFile: string;
+  /** Another build's `server.js` (to compare before and after a change); this tree's by default. */
+  serverJs?: string;
+  /** Options for node itself (`--cpu-prof`). */
+  nodeArgs?: string[];
+}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const limits = UNLIMITED_RATE_LIMITS;
+  return spawnService({
+    command: "/bin/sh",
+    // exec: the shell becomes the API, so the pid sampled for RSS is the API's.
+    args: [
+      "-c",
+      'log="$1"; shift; exec "$@" >>"$log" 2>&1',
+      "sh",
+      options.logFile,
+      process.execPath,
+      ...(options.nodeArgs ?? []),
+      options.serverJs ?? API_SERVER_JS,
+    ],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_PATH: options.databasePath,
+      JWT_SECRET: options.jwtSecret,
+      LOG_LEVEL: options.logLevel,
+      RATE_LIMIT_MAX: String(limits.general),
+      AUTH_RATE_LIMIT_MAX: String(limits.auth),
+      CANCEL_FLOW_RATE_LIMIT_MAX: String(limits.cancelFlow),
+      CANCEL_FLOW_KEY_CEILING_MAX: String(limits.cancelFlowKeyCeiling),
+      TRACK_RATE_LIMIT_MAX: String(limits.track),
+    },
+    cwd: REPO_ROOT,
+    port,
+    startTimeoutMs: START_TIMEOUT_MS,
+  });
 }
 
 /** The bare Fastify baseline (`{"ok":true}` on `/`), in its own process like the API. */
@@ -58,5 +119,6 @@ export async function startBaseline(): Promise<ServiceProcess> {
     env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: "production" },
     port,
     health: { path: "/", name: "The baseline server" },
+    startTimeoutMs: START_TIMEOUT_MS,
   });
 }

@@ -36,9 +36,6 @@ export type Principal =
       livemode: boolean;
     };
 
-/** last_used_at is written at most once a minute per key, not on every request. */
-const LAST_USED_RESOLUTION_MS = 60_000;
-
 export const KIND_LABEL: Record<PrincipalKind, string> = {
   account: "a dashboard session (JWT or session cookie)",
   secret: "a secret key (sk_)",
@@ -118,13 +115,9 @@ export async function authenticate(
       ERROR_CODES.INVALID_API_KEY,
     );
   }
-  try {
-    await app.repos.apiKeys.touch(found.key.id, toIso(now), toIso(now - LAST_USED_RESOLUTION_MS));
-  } catch (error) {
-    // Bookkeeping must not turn a read into a 503 while another writer holds the lock.
-    if (!(error instanceof StorageUnavailableError)) throw error;
-    request.log.debug({ err: error }, "last_used_at not recorded: database busy");
-  }
+  // Kept in memory and written in batches by the read cache (storage/cache): no write here.
+  const at = toIso(now);
+  await app.repos.apiKeys.touch(found.key.id, at, at);
   return {
     kind: "key",
     keyType: found.key.keyType,

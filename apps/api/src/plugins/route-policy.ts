@@ -76,30 +76,34 @@ export function isSerializedOrigin(value: string | undefined): value is string {
 const preflightPlugin = fp<{ paths: ReadonlySet<string> }>(
   async (app: FastifyInstance, { paths }) => {
     const refuse: FastifyCorsOptions = { origin: false };
-    await app.register(cors, {
-      hideOptionsRoute: true,
-      delegator: (request, callback) => {
-        const origin = request.headers.origin;
-        const isPreflight =
-          request.method === "OPTIONS" &&
-          request.headers["access-control-request-method"] !== undefined;
-        const path = request.url.split("?", 1)[0] ?? "";
-        // Real requests: the origin guard decides once it knows the key's project.
-        if (!isPreflight || !paths.has(path) || !isSerializedOrigin(origin)) {
-          callback(null, refuse);
-          return;
-        }
-        callback(null, {
-          // The exact origin, never "*": the guard is what makes it meaningful.
-          origin,
-          methods: CORS_ALLOWED_METHODS,
-          allowedHeaders: CORS_ALLOWED_HEADERS,
-          exposedHeaders: CORS_EXPOSED_HEADERS,
-          credentials: false,
-          maxAge: CORS_MAX_AGE_SECONDS,
-          strictPreflight: true,
-        });
-      },
+    // In a context of its own, @fastify/cors's hook runs only for its `OPTIONS *` route: real
+    // requests never pay for it (the origin guard answers them).
+    await app.register(async (preflights) => {
+      await preflights.register(cors, {
+        hideOptionsRoute: true,
+        delegator: (request, callback) => {
+          const origin = request.headers.origin;
+          const isPreflight =
+            request.method === "OPTIONS" &&
+            request.headers["access-control-request-method"] !== undefined;
+          const path = request.url.split("?", 1)[0] ?? "";
+          // Real requests: the origin guard decides once it knows the key's project.
+          if (!isPreflight || !paths.has(path) || !isSerializedOrigin(origin)) {
+            callback(null, refuse);
+            return;
+          }
+          callback(null, {
+            // The exact origin, never "*": the guard is what makes it meaningful.
+            origin,
+            methods: CORS_ALLOWED_METHODS,
+            allowedHeaders: CORS_ALLOWED_HEADERS,
+            exposedHeaders: CORS_EXPOSED_HEADERS,
+            credentials: false,
+            maxAge: CORS_MAX_AGE_SECONDS,
+            strictPreflight: true,
+          });
+        },
+      });
     });
   },
   { name: "windback-preflight" },
@@ -107,6 +111,10 @@ const preflightPlugin = fp<{ paths: ReadonlySet<string> }>(
 
 function addVaryOrigin(reply: FastifyReply) {
   const vary = reply.getHeader("vary");
+  if (vary === undefined) {
+    reply.header("vary", "Origin");
+    return;
+  }
   const values = (Array.isArray(vary) ? vary.join(",") : String(vary ?? ""))
     .split(",")
     .map((v) => v.trim().toLowerCase());
@@ -159,11 +167,15 @@ const policyPlugin = fp<{ paths: Set<string> }>(
 
     // A sliding session: its cookie goes out again with the answer that extended it.
     const cookieOptions = sessionCookieOptions(app.config.publicUrl);
-    app.addHook("onSend", async (request, reply) => {
-      const token = request.cookies?.[SESSION_COOKIE];
-      if (request.sessionRenewed && token && !reply.hasHeader("set-cookie")) {
-        reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+    // A callback hook, not an async one: it runs on every response and rarely has work to do.
+    app.addHook("onSend", (request, reply, payload, done) => {
+      if (request.sessionRenewed) {
+        const token = request.cookies?.[SESSION_COOKIE];
+        if (token && !reply.hasHeader("set-cookie")) {
+          reply.setCookie(SESSION_COOKIE, token, cookieOptions);
+        }
       }
+      done(null, payload);
     });
 
     // Budgets are per key *and client* (auth/client.ts), so no one can spend a merchant's other
@@ -186,6 +198,8 @@ const policyPlugin = fp<{ paths: Set<string> }>(
 
     const guardOrigin: onRequestHookHandler = async function guardOrigin(request, reply) {
       const origin = request.headers.origin;
+      // The answer depends on the Origin (CORS headers or a 403), whether one was sent or not.
+      addVaryOrigin(reply);
       if (origin === undefined) return;
       const principal = principalOf(request);
       // Browser-facing routes accept keys only; a session has no single project to guard.
@@ -207,7 +221,6 @@ const policyPlugin = fp<{ paths: Set<string> }>(
       }
       reply.header("access-control-allow-origin", origin);
       reply.header("access-control-expose-headers", CORS_EXPOSED_HEADERS);
-      addVaryOrigin(reply);
     };
 
     app.addHook("onRoute", (routeOptions) => {

@@ -17,7 +17,12 @@ import type {
 } from "@windback/protocol";
 import type { CounterRow, DayCounterRow } from "./counters.js";
 
-/** A store the app is built from, chosen by configuration (storage/index.ts). */
+/**
+ * A store the app is built from, chosen by configuration (storage/index.ts). Its repositories are
+ * plain objects of functions: the app puts its read cache (storage/cache) in front of them by
+ * replacing methods, and every write that changes a cached read (a project's settings, origins,
+ * offers and keys) must be one of these methods, so the cache hears of it.
+ */
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
   readonly repos: Repositories;
@@ -158,7 +163,10 @@ export interface ApiKeysRepository {
   /** The key with this hash if it is neither revoked nor expired at `now`. */
   findUsableByHash(keyHash: string, now: string): Promise<AuthenticatedKey | null>;
   revoke(projectId: string, id: string, now: string): Promise<ApiKeyRecord | null>;
-  /** Records use; skips the write unless last_used_at is older than `staleBefore`, keeping the hot path cheap. */
+  /**
+   * Records use; skips the write unless last_used_at is older than `staleBefore`. The read cache
+   * (storage/cache/read-cache.ts) calls it only from its batched flush, never per request.
+   */
   touch(id: string, now: string, staleBefore: string): Promise<void>;
 }
 

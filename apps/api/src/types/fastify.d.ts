@@ -8,14 +8,19 @@ import type { Budget } from "../plugins/route-policy.js";
 import type { ChurnEventsService } from "../services/churn-events.js";
 import type { StatsService } from "../services/stats.js";
 import type { WebhooksService } from "../services/webhooks.js";
+import type { ReadCache } from "../storage/cache/read-cache.js";
 import type { Repositories, Storage } from "../storage/types.js";
 
 declare module "fastify" {
   interface FastifyInstance {
     config: AppConfig;
     storage: Storage;
-    /** `storage.repos`: what routes read through. Changes to churn events go through `services`. */
+    /**
+     * `storage.repos` behind the read caches (storage/cache): what routes read through. Changes
+     * to churn events go through `services`.
+     */
     repos: Repositories;
+    readCache: ReadCache;
     services: {
       churnEvents: ChurnEventsService;
       stats: StatsService;

@@ -5,6 +5,7 @@ import { createChurnEventsRepository } from "./churn-events-repository.js";
 import { createCustomerTokenSecretsRepository } from "./customer-token-secrets-repository.js";
 import { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
 import { withStorageErrors } from "./errors.js";
+import { createGroupCommit, type GroupCommit } from "./group-commit.js";
 import { createOffersRepository } from "./offers-repository.js";
 import { createProjectsRepository } from "./projects-repository.js";
 import { createSessionsRepository } from "./sessions-repository.js";
@@ -16,6 +17,22 @@ export interface SqliteStorage extends Storage {
   readonly kind: "sqlite";
   /** The connection itself, for SQLite-specific tests and tools; the app never uses it. */
   readonly db: SqliteDatabase;
+  /** The batches every write goes through (./group-commit.ts). */
+  readonly groupCommit: GroupCommit;
+}
+
+/** The methods of `repository` named in `writes`, run in the group commit's next batch. */
+function grouped<T extends object>(
+  groupCommit: GroupCommit,
+  repository: T,
+  writes: readonly (keyof T & string)[],
+): T {
+  const wrapped = { ...repository } as Record<string, unknown>;
+  for (const name of writes) {
+    const method = repository[name] as (...args: unknown[]) => unknown;
+    wrapped[name] = (...args: unknown[]) => groupCommit.run(() => method.apply(repository, args));
+  }
+  return wrapped as T;
 }
 
 /**
@@ -28,24 +45,42 @@ export function createSqliteStorage(
 ): SqliteStorage {
   const db = openDatabase(path, options);
   const ping = db.prepare("SELECT 1");
+  const groupCommit = createGroupCommit(db);
+  // Every write method shares the next batch's transaction; reads run at once.
+  const writes = <T extends object>(repository: T, names: readonly (keyof T & string)[]) =>
+    withStorageErrors(grouped(groupCommit, repository, names));
   return {
     kind: "sqlite",
     db,
+    groupCommit,
     repos: {
-      users: withStorageErrors(createUsersRepository(db)),
-      customerTokenSecrets: withStorageErrors(createCustomerTokenSecretsRepository(db)),
-      sessions: withStorageErrors(createSessionsRepository(db)),
-      projects: withStorageErrors(createProjectsRepository(db)),
-      apiKeys: withStorageErrors(createApiKeysRepository(db)),
-      offers: withStorageErrors(createOffersRepository(db)),
-      churnEvents: withStorageErrors(createChurnEventsRepository(db)),
-      trackEvents: withStorageErrors(createTrackEventsRepository(db)),
+      users: writes(createUsersRepository(db), ["createWithProject", "changePassword"]),
+      customerTokenSecrets: writes(createCustomerTokenSecretsRepository(db), ["create", "revoke"]),
+      sessions: writes(createSessionsRepository(db), ["create", "extend", "delete"]),
+      projects: writes(createProjectsRepository(db), [
+        "create",
+        "update",
+        "delete",
+        "setAllowedOrigins",
+      ]),
+      apiKeys: writes(createApiKeysRepository(db), ["create", "rotate", "revoke", "touch"]),
+      offers: writes(createOffersRepository(db), ["upsert", "delete"]),
+      churnEvents: writes(createChurnEventsRepository(db), [
+        "create",
+        "submit",
+        "acceptOffer",
+        "decline",
+        "setFinalStatus",
+      ]),
+      trackEvents: writes(createTrackEventsRepository(db), ["insertMany", "pruneStoredBefore"]),
       webhooks: withStorageErrors(createWebhooksRepository(db)),
       billing: withStorageErrors(createBillingRepository(db)),
     },
     health: withStorageErrors({ ping: async () => void ping.get() }).ping,
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      groupCommit.drain();
+      db.close();
     },
   };
 }

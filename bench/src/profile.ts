@@ -1,0 +1,127 @@
+/**
+ * `pnpm --filter @windback/bench exec tsx src/profile.ts [offers|submit]`: runs one scenario
+ * against the built API started with `node --cpu-prof`, then prints where the API's CPU time went
+ * (self time by package or file, and the top functions). What guided docs/performance.md.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureBuilt, generateJwtSecret, tempDir } from "@windback/testkit";
+import { BENCH_ORIGIN, createTenant, putDiscountOffer } from "./lib/api-setup.js";
+import { runLoad } from "./lib/load.js";
+import { startBenchApi, startMeasuredApi } from "./lib/processes.js";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  startTime: number;
+  endTime: number;
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const scenario = process.argv[2] ?? "offers";
+const seconds = Number(process.env.BENCH_DURATION ?? 10);
+ensureBuilt((m) => console.error(m));
+const tmp = tempDir("windback-profile-");
+try {
+  const databasePath = join(tmp.path, "profile.db");
+  const jwtSecret = generateJwtSecret();
+  const setup = await startBenchApi({ databasePath, jwtSecret });
+  const tenant = await createTenant(setup.url, "profile");
+  await putDiscountOffer(setup.url, tenant);
+  await setup.stop();
+  const profileDir = join(tmp.path, "prof");
+  const api = await startMeasuredApi({
+    databasePath,
+    jwtSecret,
+    logLevel: process.env.LOG_LEVEL ?? "info",
+    logFile: join(tmp.path, "api.log"),
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
+  });
+  let n = 0;
+  const headers = { "x-api-key": tenant.pub, origin: BENCH_ORIGIN };
+  const load = (durationSeconds: number) =>
+    runLoad({
+      url: api.url,
+      connections: 20,
+      durationSeconds,
+      requests: [
+        scenario === "submit"
+          ? {
+              method: "POST",
+              path: "/api/v1/cancel-flow/submit",
+              headers,
+              body: () =>
+                JSON.stringify({
+                  customer_email: `p-${++n}@bench.example`,
+                  cancel_reason: "too_expensive",
+                  mrr: 4900,
+                }),
+            }
+          : { path: "/api/v1/cancel-flow/offers?reason=too_expensive", headers },
+      ],
+    });
+  // Warm: start-up (module loading, schema compilation) is not what a request costs.
+  await load(2);
+  const result = await load(seconds);
+  await api.stop();
+  const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error("no profile written");
+  summarize(JSON.parse(readFileSync(join(profileDir, file), "utf8")) as Profile, result.okRps);
+} finally {
+  tmp.remove();
+}
+
+function bucketOf(url: string, name: string): string {
+  if (name === "(garbage collector)") return "GC";
+  if (name === "(idle)" || name === "(program)") return name;
+  if (url === "") return `native: ${name || "(anonymous)"}`;
+  const pkg = url.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/);
+  if (pkg) return pkg[1] as string;
+  if (url.startsWith("node:")) return url;
+  const app = url.match(/apps\/api\/dist\/(.+)$/);
+  return app ? `api: ${app[1]}` : url;
+}
+
+function summarize(profile: Profile, okRps: number) {
+  // Only the measured run: the samples of its last `seconds` before the shutdown.
+  const from = profile.endTime - (seconds - 0.5) * 1e6;
+  const selfTime = new Map<number, number>();
+  let t = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t >= from) selfTime.set(id, (selfTime.get(id) ?? 0) + delta);
+  });
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const buckets = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  for (const [id, micros] of selfTime) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const { url, functionName, lineNumber } = node.callFrame;
+    const bucket = bucketOf(url, functionName);
+    if (bucket === "(idle)") continue;
+    total += micros;
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + micros);
+    const fn = `${functionName || "(anonymous)"} ${bucket}:${lineNumber + 1}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + micros);
+  }
+  const pct = (micros: number) => `${((100 * micros) / total).toFixed(1)}%`;
+  console.log(
+    `${scenario}: ${okRps} req/s (2xx) under the profiler; busy CPU ${(total / 1e6).toFixed(1)} s`,
+  );
+  console.log("\nself time by package / file");
+  for (const [name, micros] of [...buckets].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${pct(micros).padStart(6)}  ${name}`);
+  }
+  console.log("\ntop functions (self time)");
+  for (const [name, micros] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`  ${pct(micros).padStart(6)}  ${name}`);
+  }
+}
