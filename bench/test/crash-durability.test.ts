@@ -69,7 +69,12 @@ async function crashCycles(
 ): Promise<CrashRun> {
   const random = prng(SEED);
   const databasePath = join(tmp.path, `${label}.db`);
-  let current = await startBenchApi({ databasePath, ...(options.env && { env: options.env }) });
+  // A loaded machine can take a while to start the built API.
+  let current = await startBenchApi({
+    databasePath,
+    startTimeoutMs: 60_000,
+    ...(options.env && { env: options.env }),
+  });
   servers.push(current);
   const tenant: Tenant = await createTenant(current.url, label, []);
   await putDiscountOffer(current.url, tenant);

@@ -42,14 +42,20 @@ interface WidgetModules {
   }): { dispatch(event: FlowEvent): void; readonly state: { step: string } };
 }
 
-async function loadWidget(): Promise<WidgetModules | null> {
+/** The widget's modules; a failure to load them fails the suite (the check must run). */
+async function loadWidget(): Promise<WidgetModules> {
   try {
     const client = await import(pathToFileURL(join(WIDGET_SRC, "api-client.ts")).href);
     const session = await import(pathToFileURL(join(WIDGET_SRC, "session.ts")).href);
+    if (
+      typeof client.createApiClient !== "function" ||
+      typeof session.createSession !== "function"
+    ) {
+      throw new Error("createApiClient or createSession is not exported");
+    }
     return { createApiClient: client.createApiClient, createSession: session.createSession };
   } catch (error) {
-    console.log(`[faults] widget sources not loadable, fail-open check skipped: ${String(error)}`);
-    return null;
+    throw new Error(`the widget's fail-open check cannot run: ${String(error)}`);
   }
 }
 
@@ -102,8 +108,7 @@ const writes = (app: ApiApp, t: Tenant) => ({
     }),
 });
 
-async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, key: string) {
-  if (!widget) return;
+async function widgetFailsOpen(widget: WidgetModules, apiBase: string, key: string) {
   const client = widget.createApiClient({ apiBase, apiKey: key, timeoutMs: 3000 });
   const direct = await client.submit({
     customer_email: `w-${String(++counter).padStart(8, "0")}@faults.example`,
@@ -146,7 +151,7 @@ async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, ke
 
 const tmp = tempDir("windback-faults-");
 let api: Api;
-let widget: WidgetModules | null;
+let widget: WidgetModules;
 
 beforeAll(async () => {
   api = await loadApi();
@@ -274,4 +279,8 @@ describe("locked database", () => {
     expect((await w.churnEvent()).statusCode).toBe(201);
     expect((await w.project()).statusCode).toBe(201);
   });
+});
+
+test("the widget's fail-open check ran under both faults", () => {
+  expect(tally.widgetFailOpen).toBe(2);
 });
