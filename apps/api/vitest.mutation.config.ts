@@ -1,3 +1,4 @@
+// @ts-nocheck
 import { defineConfig } from "vitest/config";
 import { workspaceAliases } from "../../vitest.shared.js";
 
@@ -16,7 +17,8 @@ export default defineConfig({
       "test/churn-events-export.test.ts",
     ],
     environment: "node",
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Mutation runs share the machine with everything else: room for a slow hook.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
