@@ -55,7 +55,7 @@ const p99 = (values: number[]) => percentile(values, 0.99);
 test(`${SECONDS} s of mixed traffic at ${RATE} req/s`, {
   timeout: (SECONDS + 60) * 1000,
 }, async () => {
-  server = await startBenchApi({ databasePath: join(tmp.path, "soak.db") });
+  server = await startBenchApi({ databasePath: join(tmp.path, "soak.db"), startTimeoutMs: 60_000 });
   const tenant = await createTenant(server.url, "soak");
   await putDiscountOffer(server.url, tenant);
   const cf = { "x-api-key": tenant.pub, origin: BENCH_ORIGIN };
@@ -101,6 +101,7 @@ test(`${SECONDS} s of mixed traffic at ${RATE} req/s`, {
   ];
   const statusCodes: Record<string, number> = {};
   let errors = 0;
+  const failures: string[] = [];
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   const total = SECONDS * RATE;
@@ -128,8 +129,13 @@ test(`${SECONDS} s of mixed traffic at ${RATE} req/s`, {
           route: spec.path.split("?")[0] as string,
         });
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         errors += 1;
+        // The first few, for the failure message.
+        if (failures.length < 3)
+          failures.push(
+            `${spec.path}: ${String(error)} ${String((error as { cause?: unknown }).cause ?? "")}`,
+          );
       })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
@@ -196,7 +202,7 @@ test(`${SECONDS} s of mixed traffic at ${RATE} req/s`, {
   );
   record("sustained_load", summary);
 
-  expect(result.errors, JSON.stringify(result.statusCodes)).toBe(0);
+  expect(result.errors, `${JSON.stringify(result.statusCodes)} ${failures.join("; ")}`).toBe(0);
   expect(latencies.length).toBe(RATE * SECONDS);
   // The rate asked for was the rate delivered (a stalled sender or server falls short).
   expect(Math.abs(result.rps - RATE) / RATE, `achieved ${result.rps} req/s`).toBeLessThanOrEqual(
