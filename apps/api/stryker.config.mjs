@@ -24,6 +24,7 @@ export default {
   // The machine running this is often shared: one worker, generous timeouts.
   concurrency: 1,
   timeoutMS: 60_000,
+  dryRunTimeoutMinutes: 30,
   // The workspace's shared vitest config and aliases live above this package, which a sandbox
   // copy of the package cannot reach: mutate in place (Stryker restores the files afterwards).
   inPlace: true,

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { defineConfig } from "vitest/config";
 import { workspaceAliases } from "../../vitest.shared.js";
 
