@@ -42,14 +42,20 @@ interface WidgetModules {
   }): { dispatch(event: FlowEvent): void; readonly state: { step: string } };
 }
 
-async function loadWidget(): Promise<WidgetModules | null> {
+/** The widget's modules; a failure to load them fails the suite (the check must run). */
+async function loadWidget(): Promise<WidgetModules> {
   try {
     const client = await import(pathToFileURL(join(WIDGET_SRC, "api-client.ts")).href);
     const session = await import(pathToFileURL(join(WIDGET_SRC, "session.ts")).href);
+    if (
+      typeof client.createApiClient !== "function" ||
+      typeof session.createSession !== "function"
+    ) {
+      throw new Error("createApiClient or createSession is not exported");
+    }
     return { createApiClient: client.createApiClient, createSession: session.createSession };
   } catch (error) {
-    console.log(`[faults] widget sources not loadable, fail-open check skipped: ${String(error)}`);
-    return null;
+    throw new Error(`the widget's fail-open check cannot run: ${String(error)}`);
   }
 }
 
@@ -102,8 +108,7 @@ const writes = (app: ApiApp, t: Tenant) => ({
     }),
 });
 
-async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, key: string) {
-  if (!widget) return;
+async function widgetFailsOpen(widget: WidgetModules, apiBase: string, key: string) {
   const client = widget.createApiClient({ apiBase, apiKey: key, timeoutMs: 3000 });
   const direct = await client.submit({
     customer_email: `w-${String(++counter).padStart(8, "0")}@faults.example`,
@@ -146,7 +151,7 @@ async function widgetFailsOpen(widget: WidgetModules | null, apiBase: string, ke
 
 const tmp = tempDir("windback-faults-");
 let api: Api;
-let widget: WidgetModules | null;
+let widget: WidgetModules;
 
 beforeAll(async () => {
   api = await loadApi();
@@ -274,4 +279,365 @@ describe("locked database", () => {
     expect((await w.churnEvent()).statusCode).toBe(201);
     expect((await w.project()).statusCode).toBe(201);
   });
+});
+
+test("the widget's fail-open check ran under both faults", () => {
+  expect(tally.widgetFailOpen).toBe(2);
+});
+
+/**
+ * Every write operation of the OpenAPI document, each against a locked database: 503
+ * SERVICE_UNAVAILABLE with Retry-After while the lock is held, and the very same request succeeds
+ * once it is released. The table must name every write operation the document has.
+ */
+describe("locked database, every write operation", () => {
+  const path = join(tmp.path, "locked-all.db");
+  let storage: SqliteStorage;
+  let app: ApiApp;
+
+  beforeAll(async () => {
+    storage = api.openStorage(path, { busyTimeoutMs: 100 });
+    app = await api.buildServer({ config: testConfig(api, path), storage });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await storage.close();
+  });
+
+  type Fixture = Tenant & { eventId: string; flowEventId: string; flowEmail: string; n: number };
+  interface Write {
+    op: string;
+    request(f: Fixture): {
+      url: string;
+      auth?: "jwt" | "sk" | "pub";
+      body?: unknown;
+    };
+    /** Why this operation writes nothing to the database, so it answers 2xx under the lock too. */
+    writesNothing?: string;
+    /** Set up what the request acts on (a project to delete, a key to revoke…). */
+    prepare?(f: Fixture): Promise<Record<string, string>>;
+  }
+  const OFFER = { offer_type: "pause", title: "Pause", cta_button_text: "Pause", pause_days: 30 };
+  const PASSWORD = "correct horse battery staple";
+
+  async function send(
+    method: string,
+    url: string,
+    f: Fixture,
+    auth: "jwt" | "sk" | "pub" | undefined,
+    body: unknown,
+  ) {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (auth === "jwt") headers.authorization = `Bearer ${f.token}`;
+    if (auth === "sk") headers["x-api-key"] = f.sk;
+    if (auth === "pub") headers["x-api-key"] = f.pub;
+    return app.inject({
+      method,
+      url,
+      headers,
+      ...(body !== undefined && { payload: JSON.stringify(body) }),
+    });
+  }
+
+  let n = 0;
+  async function fixture(): Promise<Fixture> {
+    n += 1;
+    const t = await injectTenant(app, `w${n}`);
+    const f = { ...t, eventId: "", flowEventId: "", flowEmail: `flow-${n}@faults.example`, n };
+    const ok = async (method: string, url: string, auth: "jwt" | "pub", body: unknown) => {
+      const res = await send(method, url, f, auth, body);
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      return JSON.parse(res.body);
+    };
+    await ok("PUT", "/api/v1/projects/default/retention-offers/too_expensive", "jwt", OFFER);
+    f.eventId = (
+      await ok("POST", "/api/v1/projects/default/churn-events", "jwt", {
+        customer_email: `e-${n}@faults.example`,
+        mrr: 1200,
+      })
+    ).data.id;
+    f.flowEventId = (
+      await ok("POST", "/api/v1/cancel-flow/submit", "pub", {
+        customer_email: f.flowEmail,
+        cancel_reason: "too_expensive",
+      })
+    ).event_id;
+    return f;
+  }
+
+  const extra = async (f: Fixture, method: string, url: string, body: unknown) => {
+    const res = await send(method, url, f, "jwt", body);
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return JSON.parse(res.body).data;
+  };
+
+  const WRITES: Write[] = [
+    {
+      op: "POST /api/v1/auth/register",
+      request: (f) => ({
+        url: "/api/v1/auth/register",
+        body: { name: "New", email: `new-${f.n}@faults.example`, password: PASSWORD },
+      }),
+    },
+    {
+      op: "POST /api/v1/auth/login",
+      writesNothing: "a bearer login signs a JWT; no session row is stored",
+      request: (f) => ({ url: "/api/v1/auth/login", body: { email: f.email, password: PASSWORD } }),
+    },
+    {
+      op: "POST /api/v1/auth/session",
+      request: (f) => ({
+        url: "/api/v1/auth/session",
+        body: { email: f.email, password: PASSWORD },
+      }),
+    },
+    {
+      op: "DELETE /api/v1/auth/session",
+      writesNothing: "with a bearer JWT there is no session row to delete",
+      request: () => ({ url: "/api/v1/auth/session", auth: "jwt" }),
+    },
+    {
+      op: "POST /api/v1/auth/change-password",
+      request: () => ({
+        url: "/api/v1/auth/change-password",
+        auth: "jwt",
+        body: { current_password: PASSWORD, new_password: "another long password" },
+      }),
+    },
+    {
+      op: "PUT /api/v1/auth/allowed-origins",
+      request: () => ({
+        url: "/api/v1/auth/allowed-origins",
+        auth: "sk",
+        body: { allowed_origins: ["https://shop.example.com"] },
+      }),
+    },
+    {
+      op: "POST /api/v1/projects",
+      request: () => ({ url: "/api/v1/projects", auth: "jwt", body: { name: "Other" } }),
+    },
+    {
+      op: "PATCH /api/v1/projects/{slug}",
+      request: () => ({
+        url: "/api/v1/projects/default",
+        auth: "sk",
+        body: { max_claimed_mrr: 5000 },
+      }),
+    },
+    {
+      op: "PUT /api/v1/projects/{slug}",
+      request: () => ({ url: "/api/v1/projects/default", auth: "jwt", body: { name: "Renamed" } }),
+    },
+    {
+      op: "DELETE /api/v1/projects/{slug}",
+      prepare: async (f) => ({
+        slug: (await extra(f, "POST", "/api/v1/projects", { name: "Doomed" })).project.slug,
+      }),
+      request: () => ({ url: "", auth: "jwt" }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/customer-token-secrets",
+      request: () => ({
+        url: "/api/v1/projects/default/customer-token-secrets",
+        auth: "jwt",
+        body: {},
+      }),
+    },
+    {
+      op: "DELETE /api/v1/projects/{slug}/customer-token-secrets/{id}",
+      prepare: async (f) => ({
+        slug: "default",
+        id: (await extra(f, "POST", "/api/v1/projects/default/customer-token-secrets", {})).id,
+      }),
+      request: () => ({ url: "", auth: "jwt" }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/api-keys",
+      request: () => ({
+        url: "/api/v1/projects/default/api-keys",
+        auth: "jwt",
+        body: { key_type: "public" },
+      }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/api-keys/rotate",
+      request: () => ({
+        url: "/api/v1/projects/default/api-keys/rotate",
+        auth: "jwt",
+        body: { key_type: "public" },
+      }),
+    },
+    {
+      op: "DELETE /api/v1/projects/{slug}/api-keys/{id}",
+      request: (f) => ({ url: `/api/v1/projects/default/api-keys/${f.pubId}`, auth: "jwt" }),
+    },
+    {
+      op: "POST /api/v1/api-keys",
+      request: () => ({ url: "/api/v1/api-keys", auth: "jwt", body: { key_type: "secret" } }),
+    },
+    {
+      op: "POST /api/v1/api-keys/rotate",
+      request: () => ({
+        url: "/api/v1/api-keys/rotate",
+        auth: "jwt",
+        body: { key_type: "public" },
+      }),
+    },
+    {
+      op: "DELETE /api/v1/api-keys/{id}",
+      request: (f) => ({ url: `/api/v1/api-keys/${f.pubId}`, auth: "jwt" }),
+    },
+    {
+      op: "PUT /api/v1/projects/{slug}/allowed-origins",
+      request: () => ({
+        url: "/api/v1/projects/default/allowed-origins",
+        auth: "jwt",
+        body: { allowed_origins: ["https://shop.example.com"] },
+      }),
+    },
+    {
+      op: "PUT /api/v1/projects/{slug}/retention-offers/{reason}",
+      request: () => ({
+        url: "/api/v1/projects/default/retention-offers/other",
+        auth: "sk",
+        body: OFFER,
+      }),
+    },
+    {
+      op: "DELETE /api/v1/projects/{slug}/retention-offers/{reason}",
+      request: () => ({
+        url: "/api/v1/projects/default/retention-offers/too_expensive",
+        auth: "jwt",
+      }),
+    },
+    {
+      op: "PUT /api/v1/retention-offers/{reason}",
+      request: () => ({ url: "/api/v1/retention-offers/other", auth: "jwt", body: OFFER }),
+    },
+    {
+      op: "DELETE /api/v1/retention-offers/{reason}",
+      request: () => ({ url: "/api/v1/retention-offers/too_expensive", auth: "sk" }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/churn-events",
+      request: (f) => ({
+        url: "/api/v1/projects/default/churn-events",
+        auth: "sk",
+        body: { customer_email: `m-${f.n}@faults.example`, mrr: 1200 },
+      }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/churn-events/{id}/recovered",
+      request: (f) => ({
+        url: `/api/v1/projects/default/churn-events/${f.eventId}/recovered`,
+        auth: "jwt",
+      }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/churn-events/{id}/lost",
+      request: (f) => ({
+        url: `/api/v1/projects/default/churn-events/${f.eventId}/lost`,
+        auth: "sk",
+      }),
+    },
+    {
+      op: "POST /api/v1/churn-events",
+      request: (f) => ({
+        url: "/api/v1/churn-events",
+        auth: "jwt",
+        body: { customer_email: `m-${f.n}@faults.example`, mrr_cents: 1200 },
+      }),
+    },
+    {
+      op: "POST /api/v1/churn-events/{id}/recovered",
+      request: (f) => ({ url: `/api/v1/churn-events/${f.flowEventId}/recovered`, auth: "sk" }),
+    },
+    {
+      op: "POST /api/v1/churn-events/{id}/lost",
+      request: (f) => ({ url: `/api/v1/churn-events/${f.flowEventId}/lost`, auth: "jwt" }),
+    },
+    {
+      op: "POST /api/v1/cancel-flow/submit",
+      request: (f) => ({
+        url: "/api/v1/cancel-flow/submit",
+        auth: "pub",
+        body: { customer_email: `s-${f.n}@faults.example`, cancel_reason: "too_expensive" },
+      }),
+    },
+    {
+      op: "POST /api/v1/cancel-flow/accept-offer",
+      request: (f) => ({
+        url: "/api/v1/cancel-flow/accept-offer",
+        auth: "pub",
+        body: {
+          customer_email: f.flowEmail,
+          cancel_reason: "too_expensive",
+          offer_type: "pause",
+          event_id: f.flowEventId,
+        },
+      }),
+    },
+    {
+      op: "POST /api/v1/cancel-flow/decline",
+      request: (f) => ({
+        url: "/api/v1/cancel-flow/decline",
+        auth: "sk",
+        body: { event_id: f.flowEventId },
+      }),
+    },
+    {
+      op: "POST /api/v1/track",
+      request: () => ({ url: "/api/v1/track", auth: "pub", body: { event: "cancel_page_viewed" } }),
+    },
+  ];
+
+  test("the table names every write operation of the OpenAPI document", async () => {
+    const doc = JSON.parse(
+      (await app.inject({ method: "GET", url: "/api/v1/openapi.json" })).body,
+    ) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ["post", "put", "patch", "delete"].includes(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(documented.length).toBeGreaterThan(25);
+    expect(WRITES.map((w) => w.op).sort()).toEqual(documented.sort());
+  });
+
+  test.each(WRITES.map((w) => [w.op, w] as const))(
+    "%s: 503 while locked (unless it writes nothing), then 2xx",
+    async (_op, write) => {
+      const f = await fixture();
+      const params = (await write.prepare?.(f)) ?? {};
+      const req = write.request(f);
+      const [method = "", template = ""] = write.op.split(" ");
+      const url =
+        req.url || template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? "");
+      const locker = new Database(path);
+      locker.exec("BEGIN IMMEDIATE");
+      tally.faultStates += 1;
+      let locked: InjectResponse;
+      try {
+        locked = await send(method, url, f, req.auth, req.body);
+      } finally {
+        locker.exec("ROLLBACK");
+        locker.close();
+      }
+      if (write.writesNothing) {
+        expect(locked.statusCode, `${write.op} while locked: ${locked.body}`).toBeLessThan(300);
+      } else {
+        expect503(locked, `${write.op} while locked`);
+        expect(locked.headers["retry-after"], `${write.op}: Retry-After`).toBe("1");
+      }
+      const after = await send(method, url, f, req.auth, req.body);
+      expect(after.statusCode, `${write.op} after the lock: ${after.body}`).toBeGreaterThanOrEqual(
+        200,
+      );
+      expect(after.statusCode, `${write.op} after the lock: ${after.body}`).toBeLessThan(300);
+    },
+  );
 });

@@ -633,12 +633,16 @@ const PUBLIC_ROUTES = [
 test("every route declares its policy: public ones are pinned, the rest are in the table", async () => {
   const authenticated: string[] = [];
   const open: string[] = [];
+  const undeclared: string[] = [];
   // The onRoute hook must be in place before the app registers its routes.
   const probe = Fastify();
   probe.addHook("onRoute", (r: RouteOptions) => {
     if (r.method === "HEAD" || r.method === "OPTIONS") return;
     const auth = (r.config as { auth?: unknown } | undefined)?.auth;
-    (auth === "none" ? open : authenticated).push(`${r.method} ${r.url}`);
+    const route = `${r.method} ${r.url}`;
+    if (auth === undefined) undeclared.push(route);
+    else if (auth === "none") open.push(route);
+    else authenticated.push(route);
   });
   // The widget's routes are registered whether or not the widget is built (they answer 503).
   await probe.register(windbackApp, {
@@ -650,5 +654,8 @@ test("every route declares its policy: public ones are pinned, the rest are in t
   const covered = new Set(routes.map((r) => `${r.method} ${r.pattern}`));
   expect(authenticated.length).toBeGreaterThan(40);
   for (const route of authenticated) expect(covered, route).toContain(route);
+  // A route without a declared policy is neither public nor in the table (route-policy.ts also
+  // refuses to start with one).
+  expect(undeclared).toEqual([]);
   expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
 });

@@ -11,12 +11,17 @@ import {
 
 /**
  * Every route of the cancel-flow issue, called with project A's credentials on project B's slug
- * and ids, answers 404 (or 403 for a principal the route never accepts) and changes nothing of B.
+ * and ids, answers 404 and changes nothing of B; the same call with B's own credential of the
+ * same kind then succeeds (the positive control: a misspelled URL or a wrong id fails the row
+ * instead of passing as an isolation 404). Which principals a route accepts at all (a pub_ key on
+ * a dashboard route, a JWT on the cancel flow → 403) is the auth matrix's job (auth-matrix.test.ts).
  */
 let ctx: TestContext;
 let a: Tenant;
+let b: Tenant;
 let bToken: string;
 let bPub: string;
+let bSk: string;
 let bApiEvent: string;
 let bFlowEvent: string;
 
@@ -25,118 +30,253 @@ const OFFER = { offer_type: "pause", title: "Pause", cta_button_text: "Pause", p
 
 async function snapshotOfB() {
   const get = async (url: string) => (await call(ctx, "GET", url, bearer(bToken))).json();
-  const projectId = (await get(`/api/v1/projects/${B_SLUG}`)).data.id as string;
-  return {
-    offers: await get(`/api/v1/projects/${B_SLUG}/retention-offers`),
-    events: await get(`/api/v1/projects/${B_SLUG}/churn-events?limit=100`),
-    stats: await get(`/api/v1/projects/${B_SLUG}/stats`),
-    track: await ctx.app.repos.trackEvents.listByProject(projectId, 100),
-  };
+  const snapshot: Record<string, unknown> = {};
+  for (const slug of [B_SLUG, "default"]) {
+    const projectId = (await get(`/api/v1/projects/${slug}`)).data.id as string;
+    snapshot[slug] = {
+      offers: await get(`/api/v1/projects/${slug}/retention-offers`),
+      events: await get(`/api/v1/projects/${slug}/churn-events?limit=100`),
+      stats: await get(`/api/v1/projects/${slug}/stats`),
+      track: await ctx.app.repos.trackEvents.listByProject(projectId, 100),
+    };
+  }
+  return snapshot;
 }
 
 beforeAll(async () => {
   ctx = await buildTestApp();
   a = await createTenant(ctx, "Alice");
-  const b = await createTenant(ctx, "Bob");
+  b = await createTenant(ctx, "Bob");
   bToken = b.account.token;
   const project = await call(ctx, "POST", "/api/v1/projects", bearer(bToken), { name: "Bravo" });
   expect(project.json().data.project.slug).toBe(B_SLUG);
   bPub = project.json().data.raw_public_key;
-  await call(
-    ctx,
-    "PUT",
-    `/api/v1/projects/${B_SLUG}/retention-offers/too_expensive`,
-    bearer(bToken),
-    OFFER,
-  );
-  bApiEvent = (
-    await call(ctx, "POST", `/api/v1/projects/${B_SLUG}/churn-events`, bearer(bToken), {
-      customer_email: "bee@example.com",
-      mrr: 1200,
-    })
-  ).json().data.id;
-  bFlowEvent = (
-    await call(ctx, "POST", "/api/v1/cancel-flow/submit", apiKey(bPub), {
-      customer_email: "shared@example.com",
-      cancel_reason: "too_expensive",
-      mrr: 3400,
-    })
-  ).json().event_id;
+  bSk = project.json().data.raw_secret_key;
+  bApiEvent = (await freshOf(B_SLUG)).apiEvent;
+  // The customer A's own flow also submits below: A must get a new event, not B's.
+  const shared = await call(ctx, "POST", "/api/v1/cancel-flow/submit", apiKey(bPub), {
+    customer_email: "shared@example.com",
+    cancel_reason: "too_expensive",
+    mrr: 3400,
+  });
+  expect(shared.statusCode).toBe(200);
+  bFlowEvent = shared.json().event_id;
   await call(ctx, "POST", "/api/v1/track", apiKey(bPub), { event: "b_event" });
 });
 afterAll(async () => ctx.app.close());
 
+type Kind = "JWT" | "sk_" | "pub_";
+type Owner = typeof B_SLUG | "default";
+
+/** B's credential of a kind for one of B's projects (the JWT is the account's). */
+function ownerCredential(kind: Kind, owner: Owner) {
+  if (kind === "JWT") return bearer(bToken);
+  if (kind === "sk_") return apiKey(owner === B_SLUG ? bSk : b.sk);
+  return apiKey(owner === B_SLUG ? bPub : b.pub);
+}
+const attacker: Record<Kind, () => Record<string, string>> = {
+  JWT: () => bearer(a.account.token),
+  sk_: () => apiKey(a.sk),
+  pub_: () => apiKey(a.pub),
+};
+
+interface Fresh {
+  apiEvent: string;
+  flowEvent: string;
+  email: string;
+}
+let freshCount = 0;
+/** New events of B's project `owner` for one row, and its offer in place (a row may delete it). */
+async function freshOf(owner: Owner): Promise<Fresh> {
+  freshCount += 1;
+  const offer = await call(
+    ctx,
+    "PUT",
+    `/api/v1/projects/${owner}/retention-offers/too_expensive`,
+    bearer(bToken),
+    OFFER,
+  );
+  expect(offer.statusCode).toBeLessThan(300);
+  const apiEvent = await call(
+    ctx,
+    "POST",
+    `/api/v1/projects/${owner}/churn-events`,
+    bearer(bToken),
+    {
+      customer_email: `bee-${freshCount}@example.com`,
+      mrr: 1200,
+    },
+  );
+  expect(apiEvent.statusCode).toBe(201);
+  const email = `shared-${freshCount}@example.com`;
+  const flow = await call(
+    ctx,
+    "POST",
+    "/api/v1/cancel-flow/submit",
+    ownerCredential("pub_", owner),
+    {
+      customer_email: email,
+      cancel_reason: "too_expensive",
+      mrr: 3400,
+    },
+  );
+  expect(flow.statusCode).toBe(200);
+  return { apiEvent: apiEvent.json().data.id, flowEvent: flow.json().event_id, email };
+}
+
+interface Row {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Readable, with the ids as placeholders. */
+  title: string;
+  url: (f: Fresh) => string;
+  body?: (f: Fresh) => unknown;
+  /** Which of B's projects the URL's resource belongs to. */
+  owner: Owner;
+  /** The kinds of credential the route accepts, each tried as A's and then as B's own. */
+  kinds: Kind[];
+}
+
+const DASHBOARD: Kind[] = ["JWT", "sk_"];
+const FLOW: Kind[] = ["pub_", "sk_"];
+const bravo = `/api/v1/projects/${B_SLUG}`;
+type Draft = Omit<Row, "owner" | "kinds">;
+const rows: Row[] = (
+  [
+    { method: "GET", title: `${bravo}/retention-offers`, url: () => `${bravo}/retention-offers` },
+    {
+      method: "PUT",
+      title: `${bravo}/retention-offers/too_expensive`,
+      url: () => `${bravo}/retention-offers/too_expensive`,
+      body: () => OFFER,
+    },
+    {
+      method: "PUT",
+      title: `${bravo}/retention-offers/other`,
+      url: () => `${bravo}/retention-offers/other`,
+      body: () => OFFER,
+    },
+    {
+      method: "DELETE",
+      title: `${bravo}/retention-offers/too_expensive`,
+      url: () => `${bravo}/retention-offers/too_expensive`,
+    },
+    {
+      method: "POST",
+      title: `${bravo}/churn-events`,
+      url: () => `${bravo}/churn-events`,
+      body: () => ({ customer_email: "x@example.com", mrr: 1 }),
+    },
+    { method: "GET", title: `${bravo}/churn-events`, url: () => `${bravo}/churn-events` },
+    {
+      method: "GET",
+      title: `${bravo}/churn-events?status=new`,
+      url: () => `${bravo}/churn-events?status=new`,
+    },
+    {
+      method: "GET",
+      title: `${bravo}/churn-events/<B's event>`,
+      url: (f) => `${bravo}/churn-events/${f.apiEvent}`,
+    },
+    {
+      method: "POST",
+      title: `${bravo}/churn-events/<B's event>/recovered`,
+      url: (f) => `${bravo}/churn-events/${f.apiEvent}/recovered`,
+    },
+    {
+      method: "POST",
+      title: `${bravo}/churn-events/<B's flow event>/lost`,
+      url: (f) => `${bravo}/churn-events/${f.flowEvent}/lost`,
+    },
+    { method: "GET", title: `${bravo}/stats`, url: () => `${bravo}/stats` },
+  ] as Draft[]
+).map((row) => ({ ...row, owner: B_SLUG, kinds: DASHBOARD }));
+// B's ids through the caller's own project ("default" is A's for A, B's for B) and the unscoped
+// aliases, which act on the caller's default project.
+rows.push(
+  ...[
+    {
+      method: "GET",
+      title: "/api/v1/projects/default/churn-events/<B's event>",
+      url: (f: Fresh) => `/api/v1/projects/default/churn-events/${f.apiEvent}`,
+    },
+    {
+      method: "GET",
+      title: "/api/v1/churn-events/<B's event>",
+      url: (f: Fresh) => `/api/v1/churn-events/${f.apiEvent}`,
+    },
+    {
+      method: "GET",
+      title: "/api/v1/churn-events/<B's flow event>",
+      url: (f: Fresh) => `/api/v1/churn-events/${f.flowEvent}`,
+    },
+    {
+      method: "POST",
+      title: "/api/v1/churn-events/<B's event>/recovered",
+      url: (f: Fresh) => `/api/v1/churn-events/${f.apiEvent}/recovered`,
+    },
+    {
+      method: "POST",
+      title: "/api/v1/churn-events/<B's flow event>/lost",
+      url: (f: Fresh) => `/api/v1/churn-events/${f.flowEvent}/lost`,
+    },
+    {
+      method: "POST",
+      title: "/api/v1/projects/default/churn-events/<B's event>/lost",
+      url: (f: Fresh) => `/api/v1/projects/default/churn-events/${f.apiEvent}/lost`,
+    },
+  ].map((row) => ({ ...(row as Draft), owner: "default" as const, kinds: DASHBOARD })),
+  {
+    method: "POST",
+    title: "/api/v1/cancel-flow/accept-offer {event_id: <B's flow event>}",
+    url: () => "/api/v1/cancel-flow/accept-offer",
+    body: (f) => ({
+      customer_email: f.email,
+      cancel_reason: "too_expensive",
+      offer_type: "pause",
+      event_id: f.flowEvent,
+    }),
+    owner: "default",
+    kinds: FLOW,
+  },
+  {
+    method: "POST",
+    title: "/api/v1/cancel-flow/decline {event_id: <B's flow event>}",
+    url: () => "/api/v1/cancel-flow/decline",
+    body: (f) => ({ event_id: f.flowEvent }),
+    owner: "default",
+    kinds: FLOW,
+  },
+);
+
 describe("project A's credentials on project B", () => {
-  type Row = [method: "GET" | "POST" | "PUT" | "DELETE", url: () => string, body?: () => unknown];
-  const slugRoutes: Row[] = [
-    ["GET", () => `/api/v1/projects/${B_SLUG}/retention-offers`],
-    ["PUT", () => `/api/v1/projects/${B_SLUG}/retention-offers/too_expensive`, () => OFFER],
-    ["PUT", () => `/api/v1/projects/${B_SLUG}/retention-offers/other`, () => OFFER],
-    ["DELETE", () => `/api/v1/projects/${B_SLUG}/retention-offers/too_expensive`],
-    [
-      "POST",
-      () => `/api/v1/projects/${B_SLUG}/churn-events`,
-      () => ({ customer_email: "x@example.com", mrr: 1 }),
-    ],
-    ["GET", () => `/api/v1/projects/${B_SLUG}/churn-events`],
-    ["GET", () => `/api/v1/projects/${B_SLUG}/churn-events?status=new`],
-    ["GET", () => `/api/v1/projects/${B_SLUG}/churn-events/${bApiEvent}`],
-    ["POST", () => `/api/v1/projects/${B_SLUG}/churn-events/${bApiEvent}/recovered`],
-    ["POST", () => `/api/v1/projects/${B_SLUG}/churn-events/${bFlowEvent}/lost`],
-    ["GET", () => `/api/v1/projects/${B_SLUG}/stats`],
-    // B's ids through A's own project and the unscoped aliases.
-    ["GET", () => `/api/v1/projects/default/churn-events/${bApiEvent}`],
-    ["GET", () => `/api/v1/churn-events/${bApiEvent}`],
-    ["GET", () => `/api/v1/churn-events/${bFlowEvent}`],
-    ["POST", () => `/api/v1/churn-events/${bApiEvent}/recovered`],
-    ["POST", () => `/api/v1/churn-events/${bFlowEvent}/lost`],
-    ["POST", () => `/api/v1/projects/default/churn-events/${bApiEvent}/lost`],
-  ];
-  const cancelFlowRoutes: Row[] = [
-    [
-      "POST",
-      () => "/api/v1/cancel-flow/accept-offer",
-      () => ({
-        customer_email: "shared@example.com",
-        cancel_reason: "too_expensive",
-        offer_type: "pause",
-        event_id: bFlowEvent,
-      }),
-    ],
-    ["POST", () => "/api/v1/cancel-flow/decline", () => ({ event_id: bFlowEvent })],
-  ];
+  const cases = rows.flatMap((row) =>
+    row.kinds.map(
+      (kind) =>
+        [
+          `${kind} of A: ${row.method} ${row.title} → 404; B's own ${kind} → 2xx`,
+          kind,
+          row,
+        ] as const,
+    ),
+  );
 
-  const credentials = {
-    "JWT of account A": () => bearer(a.account.token),
-    "sk_ of project A": () => apiKey(a.sk),
-    "pub_ of project A": () => apiKey(a.pub),
-  };
-  // The URL template as written above, e.g. "GET `/api/v1/churn-events/${bApiEvent}`".
-  const label = (row: Row) => `${row[0]} ${row[1].toString().replace(/^\(\) => /, "")}`;
-  const cases: [string, string, Row, number][] = [];
-  for (const row of slugRoutes) {
-    cases.push(["JWT of account A", label(row), row, 404]);
-    cases.push(["sk_ of project A", label(row), row, 404]);
-    cases.push(["pub_ of project A", label(row), row, 403]);
-  }
-  for (const row of cancelFlowRoutes) {
-    cases.push(["pub_ of project A", label(row), row, 404]);
-    cases.push(["sk_ of project A", label(row), row, 404]);
-    cases.push(["JWT of account A", label(row), row, 403]);
-  }
-
-  test.each(cases)("%s: %s → %i", async (who, _label, [method, url, body], status) => {
+  test.each(cases)("%s", async (_title, kind, row) => {
+    const fresh = await freshOf(row.owner);
     const before = await snapshotOfB();
-    const res = await call(
-      ctx,
-      method,
-      url(),
-      credentials[who as keyof typeof credentials](),
-      body?.(),
-    );
-    expect(res.statusCode).toBe(status);
-    expect(res.json().code).toBe(status === 404 ? "NOT_FOUND" : "FORBIDDEN");
+    const res = await call(ctx, row.method, row.url(fresh), attacker[kind](), row.body?.(fresh));
+    expect(res.statusCode, res.body).toBe(404);
+    expect(res.json().code).toBe("NOT_FOUND");
     expect(await snapshotOfB()).toEqual(before);
+    // The positive control: the very same request with the owner's credential works.
+    const own = await call(
+      ctx,
+      row.method,
+      row.url(fresh),
+      ownerCredential(kind, row.owner),
+      row.body?.(fresh),
+    );
+    expect(own.statusCode, own.body).toBeGreaterThanOrEqual(200);
+    expect(own.statusCode, own.body).toBeLessThan(300);
   });
 
   test("A's cancel flow and unscoped aliases only ever see A's project", async () => {
