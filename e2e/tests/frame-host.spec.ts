@@ -22,16 +22,18 @@ declare global {
 /**
  * Opens the demo's iframe page (which loads `<API>/frame-host.js`) and mounts a frame into a
  * container of its own, as a merchant's cancel page would: no apiBase, so frame-host.js uses
- * the origin it was loaded from.
+ * the origin it was loaded from. The demo project requires verified customers, so the page
+ * signs `email` in (`?email=`) and passes the token its server mints (docs/design.md §11).
  */
 async function mountFrame(page: Page, stack: StackInfo, email: string): Promise<void> {
-  await page.goto(`${stack.demoUrl}/iframe.html`);
+  await page.goto(`${stack.demoUrl}/iframe.html?email=${encodeURIComponent(email)}`);
   await page.waitForFunction(() => typeof window.WindbackFrame?.mount === "function");
   await page.evaluate(
-    ({ apiKey, customerEmail }) => {
+    async ({ apiKey, customerEmail }) => {
       const container = document.createElement("div");
       container.id = "cancel-flow";
       document.body.append(container);
+      const minted = await fetch("/customer-token").then((r) => (r.ok ? r.json() : null));
       const started = performance.now();
       window.mounted = (window.WindbackFrame as NonNullable<Window["WindbackFrame"]>)
         .mount(container, {
@@ -40,6 +42,7 @@ async function mountFrame(page: Page, stack: StackInfo, email: string): Promise<
           customerName: "Ada Lovelace",
           planName: "Pro",
           mrr: 4900,
+          ...(minted?.token && { customerToken: minted.token }),
         })
         .then((result) => ({ result, elapsedMs: performance.now() - started }) as Mounted);
     },

@@ -43,16 +43,27 @@ async function openSnippetPage(page: Page, stack: StackInfo, html: string, email
     route.fulfill({
       contentType: "text/html; charset=utf-8",
       body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Snippet</title></head><body>
-<script>window.cancelled = 0; window.cancelSubscription = async () => { window.cancelled += 1; };</script>
+<script>
+  window.cancelled = 0;
+  window.cancelSubscription = async () => { window.cancelled += 1; window.cancelledAt ??= performance.now(); };
+  document.addEventListener("click", () => { window.clickedAt ??= performance.now(); }, true);
+</script>
 ${filled}
 </body></html>`,
     }),
   );
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(url);
+  // A hanging widget.js holds the page's `load` (it is the page's own script): wait for the DOM.
+  await page.goto(url, { waitUntil: "domcontentloaded" });
   return {
     cancelled: () => page.evaluate(() => (window as unknown as { cancelled: number }).cancelled),
+    /** Page time from the first click to the first cancelSubscription() call. */
+    cancelDelay: () =>
+      page.evaluate(() => {
+        const w = window as unknown as { cancelledAt?: number; clickedAt?: number };
+        return (w.cancelledAt ?? Number.NaN) - (w.clickedAt ?? Number.NaN);
+      }),
     errors,
   };
 }
@@ -84,13 +95,18 @@ test.describe("the script-tag snippet", () => {
     await page.route(widgetJs(stack), (route) => {
       held.push(route); // never answered while the test looks
     });
-    const { cancelled } = await openSnippetPage(page, stack, SNIPPETS.scriptTag, email);
-    const started = Date.now();
+    const { cancelled, cancelDelay } = await openSnippetPage(
+      page,
+      stack,
+      SNIPPETS.scriptTag,
+      email,
+    );
     await page.getByRole("button", { name: "Cancel subscription" }).click();
-    await page.waitForTimeout(2_500);
-    expect(await cancelled()).toBe(0);
-    await expect.poll(cancelled, { timeout: 6_000 }).toBe(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    await expect.poll(cancelled, { timeout: 8_000 }).toBe(1);
+    // The stub waited its 3 s for widget.js (measured in the page, from the click).
+    const delay = await cancelDelay();
+    expect(delay).toBeGreaterThanOrEqual(2_990);
+    expect(delay).toBeLessThan(4_500);
     for (const route of held) await route.abort().catch(() => {});
   });
 
@@ -157,7 +173,11 @@ test.describe("the iframe snippets", () => {
     await page.waitForFunction(() => "WindbackFrame" in window);
     await page.getByRole("button", { name: "Cancel subscription" }).click();
     const frame = page.frameLocator('iframe[title="Cancel subscription"]');
-    await expect(frame.getByRole("heading", { name: "Why are you cancelling?" })).toBeVisible();
+    await expect(
+      frame.getByRole("heading", { name: "Why are you cancelling?" }),
+      "the frame shows the flow (not removed by frame-host.js's 3 s ready rule)",
+    ).toBeVisible();
+    expect(await cancelled()).toBe(0);
     await expectNotClipped(page, 'iframe[title="Cancel subscription"]');
     await frame.getByRole("button", { name: "Skip and cancel" }).click();
     await expect.poll(cancelled).toBe(1);

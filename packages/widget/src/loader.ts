@@ -104,13 +104,17 @@ function install(): WindbackApi {
     return apiKey ? createApiClient({ apiKey, apiBase: config.apiBase ?? location.origin }) : null;
   });
   // Warm: fetch the UI (and the page's translation) while the customer reads the page, so the
-  // first click opens the dialog at once. A failure here is retried by `show()`.
-  (window.requestIdleCallback ?? setTimeout)(() =>
-    loadUi().then(
-      (loaded) => loaded.preload(config.locale, assetBase),
-      () => {},
-    ),
-  );
+  // first click opens the dialog at once. Only once the page has loaded and is idle: a slow UI
+  // file must never hold the host page's own `load`. A failure here is retried by `show()`.
+  const warm = () =>
+    (window.requestIdleCallback ?? setTimeout)(() =>
+      loadUi().then(
+        (loaded) => loaded.preload(config.locale, assetBase),
+        () => {},
+      ),
+    );
+  if (document.readyState === "complete") warm();
+  else addEventListener("load", warm, { once: true });
 
   function finish(options: ShowOptions, result: WidgetResult): WidgetResult {
     const event = eventOf(result);
