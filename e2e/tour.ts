@@ -2,12 +2,15 @@
  * `pnpm demo:tour`: starts the API and the demo (free ports, throwaway database), then uses the
  * demo as a customer would, saving a numbered screenshot at every step in demo-output/.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type FrameLocator, type Page } from "@playwright/test";
-import { ROOT, startStack } from "./support/stack";
+import { ROOT, type Stack, startStack } from "./support/stack";
 
 const OUT = join(ROOT, "demo-output");
+/** The dashboard's screenshots, shown in README.md's Dashboard section. */
+const DASHBOARD_OUT = join(ROOT, "docs/screenshots");
 const executablePath =
   process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -39,6 +42,8 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   console.log("Starting the API and the demo…");
   const stack = await startStack();
+  // Before the customer flows below: the seed CLI skips a project that already has events.
+  seedHistory(stack);
   const browser = await chromium.launch({
     ...(executablePath && { executablePath }),
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
@@ -97,11 +102,105 @@ async function main() {
     await snap(page, "iframe-saved");
 
     await context.close();
+
+    console.log("4. The merchant's dashboard, with four weeks of history:");
+    await dashboardTour(browser, stack);
   } finally {
     await browser.close();
     await stack.stop();
   }
   console.log(`${readdirSync(OUT).length} screenshots in demo-output/`);
+}
+
+/** Waits until the dashboard screen's heading is in place and nothing on it is still loading. */
+async function dashboardReady(page: Page) {
+  await page.locator("main h1").first().waitFor();
+  await page.waitForFunction(() => document.querySelectorAll(".state-loading").length === 0, null, {
+    timeout: 30_000,
+  });
+}
+
+async function dashboardShot(page: Page, name: string) {
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+  );
+  const file = join(DASHBOARD_OUT, `dashboard-${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`  ${file.slice(ROOT.length + 1)}`);
+}
+
+/** Four weeks of realistic churn events for the demo project, as `pnpm start` seeds them. */
+function seedHistory(stack: Stack) {
+  const cli = join(ROOT, "apps/api/dist/cli/seed-demo-history.js");
+  const seeded = spawnSync(
+    process.execPath,
+    [cli, "--email", stack.credentials.email, "--slug", "acme"],
+    { env: { ...process.env, DATABASE_PATH: stack.databasePath }, stdio: "inherit" },
+  );
+  if (seeded.status !== 0) throw new Error("seeding the demo history failed");
+}
+
+async function dashboardTour(browser: import("@playwright/test").Browser, stack: Stack) {
+  mkdirSync(DASHBOARD_OUT, { recursive: true });
+  for (const old of readdirSync(DASHBOARD_OUT).filter((f) => f.startsWith("dashboard-"))) {
+    rmSync(join(DASHBOARD_OUT, old));
+  }
+
+  for (const scheme of ["light", "dark"] as const) {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      colorScheme: scheme,
+    });
+    const page = await context.newPage();
+    const dashboard = `${stack.apiUrl}/dashboard`;
+    const project = `${dashboard}/projects/acme`;
+    await page.goto(`${dashboard}/login`);
+    await dashboardReady(page);
+    if (scheme === "light") await dashboardShot(page, "login");
+    await page.getByLabel("Email").fill(stack.credentials.email);
+    await page.getByLabel("Password").fill(stack.credentials.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/dashboard\/projects\//);
+    if (scheme === "dark") {
+      await page.goto(`${project}/analytics?period=30d`);
+      await dashboardReady(page);
+      await page.locator(".uplot").waitFor();
+      await dashboardShot(page, "analytics-dark");
+      await context.close();
+      continue;
+    }
+    const screens: Array<[string, string, ((page: Page) => Promise<void>)?]> = [
+      ["analytics", `${project}/analytics?period=30d`, (p) => p.locator(".uplot").waitFor()],
+      ["churn-events", `${project}/events`],
+      [
+        "offers",
+        `${project}/offers`,
+        async (p) => {
+          await p.getByRole("button", { name: "Edit the offer for “Too expensive”" }).click();
+          await p.locator("[data-widget-preview-slot]").waitFor();
+        },
+      ],
+      ["install", `${project}/install`],
+      ["api-keys", `${project}/keys`],
+      ["allowed-origins", `${project}/origins`],
+      ["settings", `${project}/settings`],
+      ["projects", `${dashboard}/projects`],
+      ["account", `${dashboard}/account`],
+    ];
+    for (const [name, url, prepare] of screens) {
+      await page.goto(url);
+      await dashboardReady(page);
+      if (prepare) await prepare(page);
+      await dashboardShot(page, name);
+    }
+    // One event's detail, from the list.
+    await page.goto(`${project}/events`);
+    await dashboardReady(page);
+    await page.locator("table tbody a").first().click();
+    await dashboardReady(page);
+    await dashboardShot(page, "churn-event");
+    await context.close();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -42,6 +42,8 @@ export function startApi(options: ApiOptions): Promise<ApiProcess> {
     }),
     logLevel: process.env.E2E_API_LOG_LEVEL ?? "warn",
     output: "inherit",
+    // A shared, busy machine can take longer than the default 20 s to start Node.
+    startTimeoutMs: 60_000,
   });
 }
 
@@ -109,6 +111,8 @@ export interface Stack {
   /** The same demo page on an origin that is NOT in the project's allowed origins. */
   otherUrl: string;
   credentials: DemoCredentials;
+  /** The API's SQLite file (the demo tour adds history to it with the API's seed CLI). */
+  databasePath: string;
   stop(): Promise<void>;
 }
 
@@ -119,8 +123,9 @@ export interface Stack {
 export async function startStack(options: { cancelFlowLimit?: number } = {}): Promise<Stack> {
   ensureBuilt((message) => console.log(`[e2e] ${message}`));
   const dir = tempDir("windback-e2e-");
+  const databasePath = join(dir.path, "windback.db");
   const api = await startApi({
-    databasePath: join(dir.path, "windback.db"),
+    databasePath,
     ...(options.cancelFlowLimit !== undefined && { cancelFlowLimit: options.cancelFlowLimit }),
   });
   const stoppers: Array<() => Promise<void>> = [() => api.stop()];
@@ -139,6 +144,7 @@ export async function startStack(options: { cancelFlowLimit?: number } = {}): Pr
       demoUrl: demo.url,
       otherUrl: other.url,
       credentials,
+      databasePath,
       async stop() {
         await Promise.all(stoppers.map((stop) => stop()));
         dir.remove();

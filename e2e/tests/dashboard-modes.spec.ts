@@ -96,7 +96,7 @@ test("the live/test switch: a test key's data shows only as test data", async ({
   expectOk(
     await createAdminClient(stack.apiUrl, { key: raw }).churnEvents.create(merchant.slug, {
       customer_email: testEmail,
-      cancel_reason: "other",
+      cancel_reason: "poor_support",
       mrr_cents: 1000,
     }),
     "recording a test event",
@@ -122,11 +122,25 @@ test("the live/test switch: a test key's data shows only as test data", async ({
   // The CSV link exports the same (test) rows.
   await expect(page.getByRole("link", { name: /Export CSV/ })).toHaveAttribute("href", /mode=test/);
 
-  // Analytics follows the same switch: one test submission.
+  // Analytics follows the same switch: its stats and timeseries calls ask for test data.
+  const asked: string[] = [];
+  page.on("request", (req) => {
+    if (req.url().includes("/stats")) asked.push(req.url());
+  });
   await page.goto(`${project}/analytics?mode=test`);
   await screenReady(page);
-  await expect(page.locator("dl.tiles dd").first()).toContainText("1");
-  await page.goto(`${project}/analytics`);
+  await expect(page.getByText("You are looking at test data")).toBeVisible();
+  expect(asked.filter((u) => u.includes("/stats?")).every((u) => u.includes("mode=test"))).toBe(
+    true,
+  );
+  expect(asked.some((u) => u.includes("/stats/timeseries?") && u.includes("mode=test"))).toBe(true);
+  asked.length = 0;
+  await page
+    .getByRole("navigation", { name: "Live or test data" })
+    .getByRole("link", { name: "Live data" })
+    .click();
   await screenReady(page);
-  await expect(page.locator("dl.tiles dd").first()).toContainText("3");
+  await expect(page.getByText("You are looking at test data")).toHaveCount(0);
+  expect(asked.length).toBeGreaterThan(0);
+  expect(asked.some((u) => u.includes("mode="))).toBe(false);
 });
