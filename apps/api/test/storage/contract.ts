@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { statsFromCounters } from "../../src/storage/counters.js";
 import { StorageUnavailableError, UniqueViolationError } from "../../src/storage/errors.js";
 import type {
+  AttemptOutcome,
   CancelFlowSubmission,
   ChurnEventRecord,
   DomainEvent,
@@ -17,6 +18,7 @@ import type {
   FlowOwner,
   NewApiKey,
   NewChurnEvent,
+  NewWebhookEndpoint,
   OfferInput,
   Publish,
   Storage,
@@ -955,6 +957,351 @@ export function describeStorageContract(backend: string, open: () => Promise<Sto
         const left = await storage.repos.trackEvents.listByProject(projectId, 10);
         expect(left.map((e) => e.event)).toEqual(["e4", "e3"]);
         expect((await storage.repos.trackEvents.usage(projectId)).events).toBe(2);
+      });
+    });
+    describe("webhooks (the outbox) and billing", () => {
+      const SECRET = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
+      const endpoint = (overrides: Partial<NewWebhookEndpoint> = {}) =>
+        storage.repos.webhooks.createEndpoint(
+          projectId,
+          {
+            id: randomUUID(),
+            url: "https://hooks.example.com/in",
+            description: null,
+            eventTypes: null,
+            enabled: true,
+            secret: SECRET,
+            ...overrides,
+          },
+          at(0),
+        );
+      const lease = (ms: number, limit = 10, firstDelay = 0) =>
+        storage.repos.webhooks.leaseDue(at(ms), at(ms + 60_000), limit, firstDelay);
+      const newEvent = (email: string, livemode = true): NewChurnEvent => ({
+        ...submission(email),
+        clientKey: null,
+        offerTerms: null,
+        mrrVerified: true,
+        livemode,
+        source: "api",
+        status: "new",
+        offerType: null,
+        offerShown: false,
+        offerAcceptedAt: null,
+      });
+      const outcome = (overrides: Partial<AttemptOutcome> = {}): AttemptOutcome => ({
+        succeeded: false,
+        responseStatus: 500,
+        responseBody: "boom",
+        error: "HTTP 500",
+        durationMs: 12,
+        retry: null,
+        disableEndpoint: null,
+        ...overrides,
+      });
+
+      test("a change queues one message per enabled endpoint subscribed to its type, in its transaction", async () => {
+        const all = await endpoint();
+        const onlyLost = await endpoint({ eventTypes: ["churn_event.lost"] });
+        await endpoint({ enabled: false });
+        const { event } = await storage.repos.churnEvents.create(
+          projectId,
+          newEvent("ann@example.com"),
+          at(0),
+          publisher("churn_event.created"),
+        );
+        const leased = await lease(0);
+        expect(leased).toHaveLength(1);
+        const [delivery] = leased;
+        expect(delivery?.endpoint.id).toBe(all.id);
+        expect(delivery?.attempt).toMatchObject({ attempt: 1, status: "pending" });
+        expect(delivery?.message).toMatchObject({
+          eventType: "churn_event.created",
+          livemode: true,
+          status: "pending",
+        });
+        expect(delivery?.message.id).toMatch(/^msg_/);
+        expect(JSON.parse(delivery?.message.body ?? "{}")).toEqual({
+          type: "churn_event.created",
+          timestamp: at(0),
+          livemode: true,
+          data: { id: event.id, status: "new" },
+        });
+        expect(
+          (
+            await storage.repos.webhooks.listAttempts(projectId, onlyLost.id, {
+              limit: 10,
+              offset: 0,
+            })
+          ).total,
+        ).toBe(0);
+        // A refused transition commits nothing, so it queues nothing.
+        await storage.repos.churnEvents.setFinalStatus(
+          projectId,
+          event.id,
+          "lost",
+          at(1),
+          publisher("churn_event.lost"),
+        );
+        await storage.repos.churnEvents.setFinalStatus(
+          projectId,
+          event.id,
+          "recovered",
+          at(2),
+          publisher("churn_event.recovered"),
+        );
+        const lost = await lease(10);
+        expect(lost.map((d) => [d.endpoint.id, d.message.eventType])).toEqual(
+          expect.arrayContaining([
+            [all.id, "churn_event.lost"],
+            [onlyLost.id, "churn_event.lost"],
+          ]),
+        );
+        expect(lost).toHaveLength(2);
+      });
+
+      test("test-mode changes are queued with livemode false", async () => {
+        await endpoint();
+        await storage.repos.churnEvents.create(
+          projectId,
+          newEvent("t@example.com", false),
+          at(0),
+          publisher("churn_event.created"),
+        );
+        const [delivery] = await lease(0);
+        expect(delivery?.message.livemode).toBe(false);
+        expect(JSON.parse(delivery?.message.body ?? "{}").livemode).toBe(false);
+      });
+
+      test("a lease hides an attempt until it runs out; release gives it back; the first delay counts", async () => {
+        const target = await endpoint();
+        await storage.repos.webhooks.enqueue(
+          projectId,
+          target.id,
+          { id: "msg_a", eventType: "webhook.test", livemode: true, body: "{}" },
+          randomUUID(),
+          at(0),
+        );
+        expect(await lease(1_000, 10, 5_000)).toHaveLength(0);
+        expect(await storage.repos.webhooks.nextDueAt(5_000)).toBe(at(5_000));
+        const [first] = await lease(5_000, 10, 5_000);
+        if (!first) throw new Error("not leased");
+        expect(await lease(6_000)).toHaveLength(0);
+        // The lease ran out (a crashed worker): due again, at least once.
+        expect(await lease(5_000 + 60_000)).toHaveLength(1);
+        await storage.repos.webhooks.release(first.attempt.id, at(70_000));
+        expect(await lease(70_000)).toHaveLength(1);
+      });
+
+      test("outcomes: a retry is planned as the next attempt; success clears the run of failures", async () => {
+        const target = await endpoint();
+        await storage.repos.webhooks.enqueue(
+          projectId,
+          target.id,
+          { id: "msg_b", eventType: "webhook.test", livemode: true, body: "{}" },
+          randomUUID(),
+          at(0),
+        );
+        const [first] = await lease(0);
+        if (!first) throw new Error("not leased");
+        await storage.repos.webhooks.recordOutcome(
+          first.attempt.id,
+          outcome({ retry: { id: randomUUID(), at: at(5_000) } }),
+          at(1),
+        );
+        let found = await storage.repos.webhooks.findEndpoint(projectId, target.id);
+        expect(found).toMatchObject({ failingSince: at(1), lastFailureAt: at(1) });
+        expect(await lease(4_000)).toHaveLength(0);
+        const [second] = await lease(5_000);
+        expect(second?.attempt.attempt).toBe(2);
+        expect(second?.endpoint.failingSince).toBe(at(1));
+        if (!second) throw new Error("not leased");
+        await storage.repos.webhooks.recordOutcome(
+          second.attempt.id,
+          outcome({ succeeded: true, responseStatus: 200, error: null }),
+          at(6_000),
+        );
+        found = await storage.repos.webhooks.findEndpoint(projectId, target.id);
+        expect(found).toMatchObject({ failingSince: null, lastSuccessAt: at(6_000) });
+        const log = await storage.repos.webhooks.listAttempts(projectId, target.id, {
+          limit: 10,
+          offset: 0,
+        });
+        expect(log.items.map((a) => [a.attempt, a.status, a.responseStatus])).toEqual([
+          [2, "succeeded", 200],
+          [1, "failed", 500],
+        ]);
+        // Recording twice changes nothing (the attempt is no longer pending).
+        await storage.repos.webhooks.recordOutcome(second.attempt.id, outcome(), at(7_000));
+        expect(
+          (await storage.repos.webhooks.findEndpoint(projectId, target.id))?.lastFailureAt,
+        ).toBe(at(1));
+      });
+
+      test("a disabled endpoint's attempts wait; re-enabling resumes them and clears the reason", async () => {
+        const target = await endpoint();
+        await storage.repos.webhooks.enqueue(
+          projectId,
+          target.id,
+          { id: "msg_c", eventType: "webhook.test", livemode: true, body: "{}" },
+          randomUUID(),
+          at(0),
+        );
+        await storage.repos.webhooks.enqueue(
+          projectId,
+          target.id,
+          { id: "msg_d", eventType: "webhook.test", livemode: true, body: "{}" },
+          randomUUID(),
+          at(0),
+        );
+        const [first] = await lease(0, 1);
+        if (!first) throw new Error("not leased");
+        await storage.repos.webhooks.recordOutcome(
+          first.attempt.id,
+          outcome({ responseStatus: 410, disableEndpoint: "410" }),
+          at(1),
+        );
+        expect(await storage.repos.webhooks.findEndpoint(projectId, target.id)).toMatchObject({
+          enabled: false,
+          disabledReason: "410",
+        });
+        expect(await lease(10)).toHaveLength(0);
+        expect(await storage.repos.webhooks.nextDueAt(0)).toBeNull();
+        const enabled = await storage.repos.webhooks.updateEndpoint(
+          projectId,
+          target.id,
+          { enabled: true },
+          at(20),
+        );
+        expect(enabled).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
+        expect(await lease(30)).toHaveLength(1);
+      });
+
+      test("redeliver plans one more attempt of the same message; rotation keeps the previous secret", async () => {
+        const target = await endpoint();
+        const other = await endpoint();
+        await storage.repos.webhooks.enqueue(
+          projectId,
+          target.id,
+          { id: "msg_e", eventType: "webhook.test", livemode: true, body: "{}" },
+          randomUUID(),
+          at(0),
+        );
+        const [first] = await lease(0);
+        if (!first) throw new Error("not leased");
+        await storage.repos.webhooks.recordOutcome(
+          first.attempt.id,
+          outcome({ succeeded: true, responseStatus: 200 }),
+          at(1),
+        );
+        const again = await storage.repos.webhooks.redeliver(
+          projectId,
+          target.id,
+          first.attempt.id,
+          randomUUID(),
+          at(2),
+        );
+        expect(again).toMatchObject({ messageId: "msg_e", attempt: 2, status: "pending" });
+        expect(
+          await storage.repos.webhooks.redeliver(
+            projectId,
+            other.id,
+            first.attempt.id,
+            randomUUID(),
+            at(2),
+          ),
+        ).toBeNull();
+        const stranger = await account();
+        expect(
+          await storage.repos.webhooks.redeliver(
+            stranger.project.id,
+            target.id,
+            first.attempt.id,
+            randomUUID(),
+            at(2),
+          ),
+        ).toBeNull();
+        const rotated = await storage.repos.webhooks.rotateSecret(
+          projectId,
+          target.id,
+          "whsec_new",
+          at(3),
+          at(HOUR),
+        );
+        expect(rotated).toMatchObject({
+          secret: "whsec_new",
+          previousSecret: SECRET,
+          previousSecretExpiresAt: at(HOUR),
+        });
+        expect(await storage.repos.webhooks.deleteEndpoint(projectId, target.id)).toBe(true);
+        expect(await storage.repos.webhooks.findEndpoint(projectId, target.id)).toBeNull();
+      });
+
+      test("billing: a provider event id is claimed exactly once, even concurrently", async () => {
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            storage.repos.billing.claimEvent(
+              projectId,
+              "stripe",
+              { id: "evt_1", type: "invoice.paid" },
+              at(0),
+            ),
+          ),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        await storage.repos.billing.releaseEvent(projectId, "stripe", "evt_1");
+        expect(
+          await storage.repos.billing.claimEvent(
+            projectId,
+            "stripe",
+            { id: "evt_1", type: "invoice.paid" },
+            at(1),
+          ),
+        ).toBe(true);
+        const saved = await storage.repos.billing.setIntegration(
+          projectId,
+          "stripe",
+          "whsec_a",
+          at(0),
+        );
+        expect(saved).toMatchObject({ webhookSecret: "whsec_a" });
+        expect(
+          (await storage.repos.billing.setIntegration(projectId, "stripe", "whsec_b", at(1)))
+            .webhookSecret,
+        ).toBe("whsec_b");
+        expect(await storage.repos.billing.deleteIntegration(projectId, "stripe")).toBe(true);
+        expect(await storage.repos.billing.findIntegration(projectId, "stripe")).toBeNull();
+      });
+
+      test("billing match: by subscription first, then by email, within the mode and statuses", async () => {
+        const create = (email: string, sub: string | null, livemode = true) =>
+          storage.repos.churnEvents.create(
+            projectId,
+            { ...newEvent(email, livemode), providerSubscriptionId: sub },
+            at(0),
+            publisher("churn_event.created"),
+          );
+        const bySub = await create("x@example.com", "sub_1");
+        const byEmail = await create("y@example.com", null);
+        await create("z@example.com", "sub_t", false);
+        const find = (
+          query: Partial<Parameters<Storage["repos"]["churnEvents"]["findForBilling"]>[1]>,
+        ) =>
+          storage.repos.churnEvents.findForBilling(projectId, {
+            livemode: true,
+            subscriptionId: null,
+            customerEmail: null,
+            statuses: ["new"],
+            ...query,
+          });
+        expect((await find({ subscriptionId: "sub_1", customerEmail: "y@example.com" }))?.id).toBe(
+          bySub.event.id,
+        );
+        expect(
+          (await find({ subscriptionId: "sub_none", customerEmail: "y@example.com" }))?.id,
+        ).toBe(byEmail.event.id);
+        expect(await find({ subscriptionId: "sub_t" })).toBeNull();
+        expect(await find({ subscriptionId: "sub_1", statuses: ["offer_accepted"] })).toBeNull();
       });
     });
   });
