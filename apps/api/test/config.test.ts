@@ -41,6 +41,27 @@ describe("loadConfig", () => {
     );
   });
 
+  test("webhooks: the schedule of docs/design.md §4 by default, overridable", () => {
+    expect(loadConfig({ DATABASE_PATH: ":memory:" }).webhooks).toEqual({
+      allowPrivateTargets: false,
+      timeoutMs: 10_000,
+      retryScheduleMs: [
+        0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+      ],
+    });
+    const config = loadConfig({
+      DATABASE_PATH: ":memory:",
+      WEBHOOK_RETRY_SCHEDULE_MS: " 0, 50,100 ",
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+      WEBHOOK_TIMEOUT_MS: "2000",
+    });
+    expect(config.webhooks).toEqual({
+      allowPrivateTargets: true,
+      timeoutMs: 2_000,
+      retryScheduleMs: [0, 50, 100],
+    });
+  });
+
   test("rate limits are overridable by environment", () => {
     const config = loadConfig({
       DATABASE_PATH: ":memory:",
@@ -85,6 +106,14 @@ describe("loadConfig", () => {
     [{ CANCEL_FLOW_RATE_LIMIT_WINDOW_MS: "0" }, /CANCEL_FLOW_RATE_LIMIT_WINDOW_MS/],
     [{ JWT_SECRET: "too-short" }, /JWT_SECRET must be at least 32 bytes/],
     [{ NODE_ENV: "production" }, /JWT_SECRET is required when NODE_ENV=production/],
+    [{ WEBHOOK_RETRY_SCHEDULE_MS: "0,5s" }, /WEBHOOK_RETRY_SCHEDULE_MS/],
+    [{ WEBHOOK_RETRY_SCHEDULE_MS: "0,,5" }, /WEBHOOK_RETRY_SCHEDULE_MS/],
+    [{ WEBHOOK_RETRY_SCHEDULE_MS: "999999999" }, /WEBHOOK_RETRY_SCHEDULE_MS/],
+    [
+      { WEBHOOK_ALLOW_PRIVATE_TARGETS: "yes" },
+      /WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false/,
+    ],
+    [{ WEBHOOK_TIMEOUT_MS: "10" }, /WEBHOOK_TIMEOUT_MS must be between/],
   ])("%j stops the start with a message naming it", (env, message) => {
     expect(() => loadConfig({ DATABASE_PATH: ":memory:", ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_PATH: ":memory:", ...env })).toThrow(message);

@@ -197,6 +197,47 @@ describe("delivery", () => {
     await until(async () => (await deliveries(endpoint.id))[0]?.status === "succeeded");
   });
 
+  test("an offer accepted in the cancel flow is sent as a signed cancel_flow.offer_accepted", async () => {
+    const endpoint = await createEndpoint({ event_types: ["cancel_flow.offer_accepted"] });
+    const offer = await ctx.app.inject({
+      method: "PUT",
+      url: "/api/v1/projects/default/retention-offers/too_expensive",
+      headers: bearer(tenant.account.token),
+      payload: {
+        offer_type: "pause",
+        title: "Pause instead",
+        cta_button_text: "Pause",
+        pause_days: 30,
+      },
+    });
+    expect(offer.statusCode, offer.body).toBeLessThan(300);
+    const submitted = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/cancel-flow/submit",
+      headers: apiKey(tenant.pub),
+      payload: { customer_email: "saved@example.com", cancel_reason: "too_expensive", mrr: 900 },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const accepted = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/cancel-flow/accept-offer",
+      headers: apiKey(tenant.pub),
+      payload: {
+        event_id: submitted.json().event_id,
+        customer_email: "saved@example.com",
+        cancel_reason: "too_expensive",
+        offer_type: "pause",
+      },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    await receiver.waitFor(1);
+    const got = receivedAt(0);
+    expect(new Webhook(endpoint.secret).verify(got.body, got.headers)).toMatchObject({
+      type: "cancel_flow.offer_accepted",
+      data: { id: submitted.json().event_id, status: "offer_accepted", offer_type: "pause" },
+    });
+  });
+
   test("test-mode changes go out with livemode false; event_types filter", async () => {
     const onlyLost = await createEndpoint({ event_types: ["churn_event.lost"] });
     const all = await createEndpoint();
