@@ -35,7 +35,7 @@ export function stackInfo(): StackInfo {
 }
 
 /** A customer no other test uses, so each test reads only its own rows. */
-export function uniqueEmail(testInfo: TestInfo): string {
+function uniqueEmail(testInfo: TestInfo): string {
   const slug = testInfo.title
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

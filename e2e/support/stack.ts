@@ -22,7 +22,7 @@ import {
   tempDir,
 } from "@windback/testkit";
 
-export { type ApiProcess, ensureBuilt, freePort, tempDir };
+export { type ApiProcess, freePort, tempDir };
 export const ROOT = REPO_ROOT;
 
 export interface ApiOptions {

@@ -60,7 +60,7 @@ export interface AppOptions {
   cache?: { bus?: CacheBus; ttlMs?: number; usageFlushMs?: number };
 }
 
-export const API_PREFIX = "/api/v1";
+const API_PREFIX = "/api/v1";
 
 /**
  * The whole service as one plugin; it never listens. Registration order is the request's path:

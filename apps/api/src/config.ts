@@ -72,7 +72,7 @@ export interface AppConfig {
 }
 
 /** docs/design.md §4: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = [
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = [
   0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ] as const;
 

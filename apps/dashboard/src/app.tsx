@@ -219,7 +219,7 @@ const ROUTES: [string, ComponentType][] = [
   [BASE, authRoute(Home)],
 ];
 
-export function Routes() {
+function Routes() {
   return (
     <ErrorBoundary>
       {/* After a navigation, focus goes to the new page's heading (not on the first load). */}

@@ -1,6 +1,6 @@
 /** A fake `fetch` answering from a route table, recording every request it saw. */
 
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   path: string;
   search: string;

@@ -8,10 +8,10 @@ import { SignJWT } from "jose";
 import type { DemoTokenSecret } from "./seed.js";
 
 /** Well under the API's 24 h cap: a page asks again when its token is near the end. */
-export const TOKEN_LIFETIME_S = 10 * 60;
+const TOKEN_LIFETIME_S = 10 * 60;
 
 /** Acme's record of the signed-in customer (the demo has one plan for everyone). */
-export function demoCustomer(email: string) {
+function demoCustomer(email: string) {
   return {
     email,
     // Acme's own customer id, stable per email.

@@ -2,7 +2,7 @@
 import { createAdminClient, expectOk } from "@windback/testkit";
 
 export const BENCH_ORIGIN = "https://app.bench.example";
-export const BENCH_PASSWORD = "correct horse battery staple";
+const BENCH_PASSWORD = "correct horse battery staple";
 
 export interface Tenant {
   email: string;

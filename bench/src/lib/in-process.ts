@@ -29,7 +29,7 @@ export interface ApiApp {
 }
 
 /** The subset of AppConfig this package touches; the rest comes from the API's loadConfig. */
-export interface ApiConfig {
+interface ApiConfig {
   passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
   [key: string]: unknown;
 }

@@ -72,7 +72,7 @@ export function chromiumPath(): string | null {
   return candidates.find((c): c is string => Boolean(c && existsSync(c))) ?? null;
 }
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-background-networking",
@@ -112,7 +112,7 @@ export interface WidgetTiming {
   chromium: string;
 }
 
-export const median = (values: number[]) => {
+const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const value =

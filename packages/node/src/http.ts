@@ -6,7 +6,7 @@ export const DEFAULT_MAX_RETRY_WAIT_MS = 10_000;
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface RequestOptions {
@@ -45,7 +45,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The API's base URL with `/api/v1`, whether or not the caller wrote it. */
-export function apiBase(baseUrl: string): string {
+function apiBase(baseUrl: string): string {
   let url: URL;
   try {
     url = new URL(baseUrl);

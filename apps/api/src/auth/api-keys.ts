@@ -6,7 +6,7 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 43 base62 characters carry 256 bits, above the 32 random bytes the contract asks for. */
 const KEY_BODY_LENGTH = 43;
 
-export const KEY_PREFIX: Record<KeyType, string> = { public: "pub_", secret: "sk_" };
+const KEY_PREFIX: Record<KeyType, string> = { public: "pub_", secret: "sk_" };
 /** Test keys (docs/design.md §11): `pub_test_…`, `sk_test_…`; what they write is test data. */
 const TEST_MARK = "test_";
 
@@ -33,12 +33,12 @@ export function keyTypeOf(rawKey: string): KeyType | null {
 }
 
 /** Whether a raw key is a test key (`pub_test_…`, `sk_test_…`). */
-export function isTestKey(rawKey: string): boolean {
+function isTestKey(rawKey: string): boolean {
   const type = keyTypeOf(rawKey);
   return type !== null && rawKey.startsWith(KEY_PREFIX[type] + TEST_MARK);
 }
 
-export function keyHint(rawKey: string): string {
+function keyHint(rawKey: string): string {
   const type = keyTypeOf(rawKey);
   const prefix = type ? KEY_PREFIX[type] + (isTestKey(rawKey) ? TEST_MARK : "") : "";
   return `${prefix}…${rawKey.slice(-4)}`;

@@ -9,10 +9,10 @@ import { decodeProtectedHeader, jwtVerify } from "jose";
 import { isEmail, normalizeEmail } from "../lib/email.js";
 import type { CustomerTokenSecretsRepository } from "../storage/types.js";
 
-export const CUSTOMER_TOKEN_SECRET_PREFIX = "wbct_";
+const CUSTOMER_TOKEN_SECRET_PREFIX = "wbct_";
 /** Two, so a secret can be rotated without a moment when no token verifies. */
 export const MAX_ACTIVE_CUSTOMER_TOKEN_SECRETS = 2;
-export const CUSTOMER_TOKEN_MAX_LIFETIME_S = 24 * 60 * 60;
+const CUSTOMER_TOKEN_MAX_LIFETIME_S = 24 * 60 * 60;
 /** Clocks of the merchant's server and ours may differ a little. */
 const CLOCK_TOLERANCE_S = 60;
 

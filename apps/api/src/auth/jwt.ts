@@ -4,7 +4,7 @@ export const JWT_ISSUER = "windback";
 export const JWT_AUDIENCE = "windback-dashboard";
 export const JWT_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
-export interface SessionClaims {
+interface SessionClaims {
   userId: string;
   /** The account's token_version when the token was issued. */
   tokenVersion: number;

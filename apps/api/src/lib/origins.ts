@@ -7,7 +7,7 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1"]);
  * origin a browser sends: `null`, paths, queries, userinfo, non-http(s) schemes, and plain http
  * outside localhost.
  */
-export function normalizeOrigin(input: string): string {
+function normalizeOrigin(input: string): string {
   const value = input.trim();
   const fail = (why: string) => badRequest(`Invalid allowed origin "${input}": ${why}`);
   if (value === "" || value.toLowerCase() === "null")

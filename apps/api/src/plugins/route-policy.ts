@@ -48,17 +48,17 @@ import { createKeyedLimiter } from "./rate-limits.js";
 export type Budget = "cancel_flow" | "track";
 
 /** What a browser on a merchant's page may send and read on the browser-facing routes. */
-export const CORS_ALLOWED_METHODS = "GET, POST";
-export const CORS_ALLOWED_HEADERS = "Content-Type, X-API-Key, Authorization";
-export const CORS_EXPOSED_HEADERS = EXPOSED_HEADERS.join(", ");
+const CORS_ALLOWED_METHODS = "GET, POST";
+const CORS_ALLOWED_HEADERS = "Content-Type, X-API-Key, Authorization";
+const CORS_EXPOSED_HEADERS = EXPOSED_HEADERS.join(", ");
 /** Seconds a browser may cache a preflight answer. */
-export const CORS_MAX_AGE_SECONDS = 600;
+const CORS_MAX_AGE_SECONDS = 600;
 
 /**
  * True for a serialized http(s) origin as browsers send it (`https://app.example.com:8443`).
  * `null` (sandboxed frames, file: pages, some redirects) and anything malformed are not.
  */
-export function isSerializedOrigin(value: string | undefined): value is string {
+function isSerializedOrigin(value: string | undefined): value is string {
   if (value === undefined || value === "null") return false;
   try {
     const url = new URL(value);

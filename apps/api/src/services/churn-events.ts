@@ -35,9 +35,9 @@ import type {
 /** A customer's events within this window are one cancellation (submit de-duplicates them). */
 export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export type DomainEventListener = (event: DomainEvent) => void;
+type DomainEventListener = (event: DomainEvent) => void;
 
-export interface SubmitOutcome {
+interface SubmitOutcome {
   event: ChurnEventRecord;
   /** The customer already had an event within the window: that one was returned. */
   deduplicated: boolean;
@@ -107,7 +107,7 @@ export interface ChurnEventsService {
 }
 
 /** What a billing provider tells about a customer's subscription. */
-export interface BillingFields {
+interface BillingFields {
   customerEmail: string;
   provider: string;
   providerSubscriptionId: string;

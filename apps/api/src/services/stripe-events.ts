@@ -11,7 +11,7 @@ import type { ChurnEventsService } from "./churn-events.js";
  */
 
 /** `cancellation_details.feedback` → our reasons. */
-export const STRIPE_FEEDBACK_REASONS: Readonly<Record<string, CancelReason>> = {
+const STRIPE_FEEDBACK_REASONS: Readonly<Record<string, CancelReason>> = {
   too_expensive: "too_expensive",
   missing_features: "missing_features",
   switched_service: "switching_competitor",

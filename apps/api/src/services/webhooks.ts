@@ -18,7 +18,7 @@ import { newMessageId, newWebhookSecret, secretHint } from "../webhooks/signing.
 import { urlProblem } from "../webhooks/ssrf.js";
 
 /** The previous secret keeps signing this long after a rotation (docs/design.md §9). */
-export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 export const serializeEndpoint = (endpoint: WebhookEndpointRecord): WebhookEndpoint => ({
   id: endpoint.id,

@@ -374,7 +374,7 @@ export interface ChurnEventFilter {
 }
 
 /** Every change to a churn event publishes one of these, in the same transaction as the change. */
-export const DOMAIN_EVENT_TYPES = [
+const DOMAIN_EVENT_TYPES = [
   "cancel_flow.submitted",
   "cancel_flow.offer_accepted",
   "cancel_flow.offer_declined",

@@ -4,16 +4,16 @@ import https from "node:https";
 import { guardedLookup, literalAddress, refusalOf } from "./ssrf.js";
 
 /** At most this much of a response is kept for the delivery log. */
-export const MAX_KEPT_RESPONSE_BYTES = 64 * 1024;
+const MAX_KEPT_RESPONSE_BYTES = 64 * 1024;
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
     version: string;
   }
 ).version;
-export const USER_AGENT = `Windback-Webhooks/${VERSION}`;
+const USER_AGENT = `Windback-Webhooks/${VERSION}`;
 
-export interface AttemptResult {
+interface AttemptResult {
   /** A 2xx answer. */
   ok: boolean;
   status: number | null;

@@ -6,7 +6,7 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
  * `whsec_` secret, and `webhook-signature` lists `v1,<base64 HMAC-SHA256>` once per secret.
  */
 
-export const SECRET_PREFIX = "whsec_";
+const SECRET_PREFIX = "whsec_";
 
 /** `whsec_` + base64 of 32 random bytes. */
 export function newWebhookSecret(): string {

@@ -112,7 +112,7 @@ export function refusalOf(address: string, allowPrivate: boolean): string | null
   return `${address} is a ${kind.replace("_", "-")} address; webhooks are not sent there`;
 }
 
-export class RefusedAddressError extends Error {
+class RefusedAddressError extends Error {
   readonly code = "WEBHOOK_ADDRESS_REFUSED";
 }
 

@@ -8,7 +8,7 @@ import { signatureHeaders } from "./signing.js";
 /** An endpoint whose every delivery failed for this long is disabled (docs/design.md §9). */
 export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 60 * 60 * 1000;
 /** ±20 % around each scheduled delay, so retries of many messages do not arrive in step. */
-export const JITTER = 0.2;
+const JITTER = 0.2;
 
 /**
  * The delay before attempt `attempt + 1` after attempt `attempt` failed, or null when

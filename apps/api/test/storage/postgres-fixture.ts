@@ -7,8 +7,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 /** The server tests use: `TEST_DATABASE_URL`, else the local one with trust auth. */
-export const PG_ADMIN_URL =
-  process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Null when PostgreSQL answers; otherwise why not. Throws under CI=true, where it is required. */
 export async function postgresUnavailable(): Promise<string | null> {

@@ -1,6 +1,6 @@
 import Fastify from "fastify";
 
-export interface Received {
+interface Received {
   headers: Record<string, string>;
   body: string;
   at: number;

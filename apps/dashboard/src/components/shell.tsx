@@ -13,9 +13,7 @@ import { THEME_LABELS, THEMES, type ThemeChoice } from "../lib/theme";
 const PROJECT_PATH = /^\/dashboard\/projects\/([^/]+)(?:\/([a-z]+))?/;
 
 /** The project slug and section of a path such as `/dashboard/projects/acme/offers`. */
-export function projectOfPath(
-  path: string,
-): { slug: string; section: ProjectSection | null } | null {
+function projectOfPath(path: string): { slug: string; section: ProjectSection | null } | null {
   const match = PROJECT_PATH.exec(path);
   if (!match?.[1]) return null;
   let slug: string;

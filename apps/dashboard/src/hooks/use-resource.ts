@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { ApiFailure, ApiResult } from "../lib/api-client";
 
-export type Resource<T> =
+type Resource<T> =
   | { status: "loading"; data?: T }
   | { status: "ok"; data: T }
   | { status: "error"; error: ApiFailure; data?: T };

@@ -22,7 +22,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiFailur
 
 export type QueryValue = string | number | boolean | null | undefined;
 
-export interface RequestOptions {
+interface RequestOptions {
   query?: Record<string, QueryValue>;
   /** Sent as JSON. State changes always carry a body (`{}` when empty): §8's CSRF rule asks for one. */
   body?: unknown;

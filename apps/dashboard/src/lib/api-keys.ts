@@ -21,7 +21,7 @@ export function keyState(key: ApiKey, now: number): KeyState {
 }
 
 /** Whether the key still authenticates requests. */
-export const isUsable = (key: ApiKey, now: number): boolean => {
+const isUsable = (key: ApiKey, now: number): boolean => {
   const state = keyState(key, now);
   return state === "active" || state === "expiring";
 };

@@ -17,7 +17,7 @@ import { modeFromQuery, modeQuery } from "./mode";
 import { addDays, isDay } from "./period";
 
 export const PAGE_SIZE = 20;
-export const PAGE_SIZE_MAX = 100;
+const PAGE_SIZE_MAX = 100;
 /** The longest email search the screen sends (an email address is at most 254 characters). */
 export const SEARCH_MAX_LENGTH = 254;
 

@@ -41,7 +41,7 @@ import {
 import { modeQuery } from "./mode";
 
 /** How many rows the screens that show "all" of something ask for (the API's maximum). */
-export const LIST_MAX = 100;
+const LIST_MAX = 100;
 
 const unwrap = <T>(result: ApiResult<DataResponse<T>>): ApiResult<T> =>
   mapResult(result, (body) => body.data);

@@ -45,7 +45,7 @@ export interface MoneyOptions extends FormatOptions {
 }
 
 /** Amounts from this many major units on are shortened when `compact` is asked for. */
-export const COMPACT_FROM = 10_000;
+const COMPACT_FROM = 10_000;
 
 /**
  * Integer minor units (cents for USD, yen for JPY: docs/design.md §2.1 "money is integer cents")

@@ -21,7 +21,7 @@ import {
 import type { ApiFailure } from "./api-client";
 import { OFFER_FIELD_LABELS, OFFER_TYPE_LABELS } from "./labels";
 
-export type TextField = "title" | "description" | "cta_button_text" | "cta_url";
+type TextField = "title" | "description" | "cta_button_text" | "cta_url";
 export type DraftField = "offer_type" | "enabled" | TextField | OfferFieldName;
 
 export interface OfferDraft {
@@ -38,8 +38,8 @@ export interface OfferDraft {
 
 export type DraftErrors = Partial<Record<DraftField, string>>;
 
-export type EditorStatus = "idle" | "saving" | "deleting" | "toggling";
-export type EditorNotice = "saved" | "deleted" | "enabled" | "disabled";
+type EditorStatus = "idle" | "saving" | "deleting" | "toggling";
+type EditorNotice = "saved" | "deleted" | "enabled" | "disabled";
 
 export interface OfferEditorState {
   reason: CancelReason;
@@ -91,7 +91,7 @@ interface Template {
 }
 
 /** A reasonable first offer of each type, which the merchant then edits. */
-export const OFFER_TEMPLATES: Readonly<Record<OfferType, Template>> = {
+const OFFER_TEMPLATES: Readonly<Record<OfferType, Template>> = {
   discount: {
     title: "Stay and save",
     description: "Keep your plan at a lower price while you decide.",
@@ -131,7 +131,7 @@ export const OFFER_TEMPLATES: Readonly<Record<OfferType, Template>> = {
 };
 
 /** The offer type suggested for a reason that has no offer yet. */
-export const SUGGESTED_TYPE: Readonly<Record<CancelReason, OfferType>> = {
+const SUGGESTED_TYPE: Readonly<Record<CancelReason, OfferType>> = {
   too_expensive: "discount",
   missing_features: "feature_unlock",
   not_using_enough: "pause",
@@ -311,7 +311,7 @@ export function isDirty(state: OfferEditorState): boolean {
 }
 
 /** Whether the draft is still what the editor started from (nothing typed yet). */
-export function isUntouched(state: OfferEditorState): boolean {
+function isUntouched(state: OfferEditorState): boolean {
   const start = state.saved ? draftFromOffer(state.saved) : blankDraft(state.reason);
   return sameDraft(state.draft, start) && state.draft.offer_type === start.offer_type;
 }

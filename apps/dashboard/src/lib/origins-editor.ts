@@ -8,7 +8,7 @@ import type { ApiFailure } from "./api-client";
 /** The API's cap on the list (`maxItems` of `PUT …/allowed-origins`). */
 export const MAX_ORIGINS = 100;
 
-export interface OriginRow {
+interface OriginRow {
   /** Stable identity of the input, so an error stays on its row when others are removed. */
   key: number;
   value: string;
@@ -54,7 +54,7 @@ export function initialOriginsState(origins: readonly string[]): OriginsState {
 }
 
 /** The rows that are sent: trimmed, blank ones left out (an empty input is not an origin). */
-export function rowsToSend(rows: readonly OriginRow[]): OriginRow[] {
+function rowsToSend(rows: readonly OriginRow[]): OriginRow[] {
   return rows
     .map((row) => ({ key: row.key, value: row.value.trim() }))
     .filter((row) => row.value !== "");

@@ -32,7 +32,7 @@ export const paths = {
 };
 
 /** Why the login screen is shown, as `?notice=` on its URL. */
-export const LOGIN_NOTICES = {
+const LOGIN_NOTICES = {
   "session-expired": "Your session has ended. Log in again to continue.",
   "logged-out": "You are logged out.",
   "account-created": "Your account was created. Log in to continue.",

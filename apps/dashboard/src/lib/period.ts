@@ -13,7 +13,7 @@ export const PERIOD_PRESETS = [
   { id: "30d", days: 30, label: "Last 30 days" },
   { id: "90d", days: 90, label: "Last 90 days" },
 ] as const;
-export type PresetId = (typeof PERIOD_PRESETS)[number]["id"];
+type PresetId = (typeof PERIOD_PRESETS)[number]["id"];
 
 /** A preset, or a custom [from, to) range of `YYYY-MM-DD` UTC days. */
 export type PeriodChoice =
@@ -25,7 +25,7 @@ export const DEFAULT_PERIOD: PeriodChoice = { kind: "preset", preset: "30d" };
 /** The longest custom range (3 years: 157 weekly buckets, well under the API's 366). */
 export const MAX_CUSTOM_DAYS = 1096;
 /** Up to this many days the chart has a bucket per day; beyond, one per week. */
-export const MAX_DAILY_DAYS = 92;
+const MAX_DAILY_DAYS = 92;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,7 +38,7 @@ export function isDay(value: string | null | undefined): value is string {
 }
 
 /** The UTC day of a timestamp in milliseconds. */
-export function utcDay(ms: number): string {
+function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
@@ -199,12 +199,4 @@ export function reducePeriodPicker(
       if (samePeriod(state.choice, event.choice)) return state;
       return initialPickerState(event.choice, event.now);
   }
-}
-
-/** "Mar 1 – Mar 30, 2026 (UTC)"-style label parts, for headings and captions. */
-export function periodLabel(choice: PeriodChoice): string {
-  if (choice.kind === "preset") {
-    return PERIOD_PRESETS.find((p) => p.id === choice.preset)?.label ?? "";
-  }
-  return "Custom range";
 }

@@ -16,7 +16,7 @@ import { formatDate } from "../lib/format";
 type PasswordField = "current" | "next" | "repeat";
 
 /** Checks before sending; messages by input. */
-export function validatePasswordChange(
+function validatePasswordChange(
   input: Record<PasswordField, string>,
 ): Partial<Record<PasswordField, string>> {
   const errors: Partial<Record<PasswordField, string>> = {};

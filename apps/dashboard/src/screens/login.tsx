@@ -11,7 +11,7 @@ import { focusFirstInvalid } from "../lib/focus";
 import { loginNotice, paths, safeNext } from "../lib/paths";
 
 /** What to say for a failed login; the same words for an unknown email and a wrong password. */
-export function loginFailureMessage(error: ApiFailure): string | null {
+function loginFailureMessage(error: ApiFailure): string | null {
   if (error.code === ERROR_CODES.INVALID_CREDENTIALS || error.status === 401) {
     return "The email or password is not right.";
   }

@@ -107,7 +107,7 @@ function DetailsForm({ project }: { project: Project }) {
 }
 
 /** Deleting asks for the project's slug to be typed: the deletion takes its keys, offers and events. */
-export function DeleteProject({ project }: { project: Project }) {
+function DeleteProject({ project }: { project: Project }) {
   const { api, reloadProjects, announce } = useApp();
   const { route } = useLocation();
   const [open, setOpen] = useState(false);

@@ -17,9 +17,7 @@ import { loginUrl, paths, safeNext } from "../lib/paths";
 type SignupField = "name" | "email" | "password";
 
 /** Checks before sending (the server checks again); messages by input. */
-export function validateSignup(
-  input: Record<SignupField, string>,
-): Partial<Record<SignupField, string>> {
+function validateSignup(input: Record<SignupField, string>): Partial<Record<SignupField, string>> {
   const errors: Partial<Record<SignupField, string>> = {};
   if (input.name.trim() === "") errors.name = "Enter your name.";
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email.trim())) {

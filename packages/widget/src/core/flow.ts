@@ -41,7 +41,7 @@ export type StepName =
   | "error"
   | "done";
 
-export type Validation = "reason_required" | "text_required" | null;
+type Validation = "reason_required" | "text_required" | null;
 
 export interface FlowState {
   step: StepName;
@@ -75,9 +75,6 @@ export type FlowEvent =
   | { type: "RETRY" }
   | { type: "DISMISS" }
   | { type: "FAIL"; error: WidgetError };
-
-/** Steps during which an API call is running: user actions that would start another are ignored. */
-export const IN_FLIGHT: ReadonlySet<StepName> = new Set(["submitting", "accepting", "declining"]);
 
 export function initialState(reasons: readonly ReasonOption[]): FlowState {
   return {

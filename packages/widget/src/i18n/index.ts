@@ -12,7 +12,7 @@ export type Template = "discount" | "pause" | "extension" | "downgrade" | "unloc
  * A template, or its plural forms keyed by `Intl.PluralRules` category (`zero`, `one`, `two`,
  * `few`, `many`, `other`) for the count in `{m}` or `{d}`; `other` is the fallback.
  */
-export type Forms = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
+type Forms = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
 
 export type Strings = Omit<typeof en, Template> &
   Record<Template, Forms> & {

@@ -8,7 +8,7 @@ import { badRequest, notFound } from "../../lib/errors.js";
 import type { StripeEventsService } from "../../services/stripe-events.js";
 
 /** Stripe's own default: an event signed longer ago than this is refused (a replayed capture). */
-export const STRIPE_TOLERANCE_SECONDS = 300;
+const STRIPE_TOLERANCE_SECONDS = 300;
 /** Stripe events carry whole objects; this is far above the largest seen, well below abuse. */
 const STRIPE_BODY_LIMIT = 512 * 1024;
 

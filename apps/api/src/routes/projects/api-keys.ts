@@ -19,7 +19,7 @@ import { authErrors, operationId } from "../schemas.js";
 import { resolveProject, slugParam } from "./resolve.js";
 
 /** An old key keeps working this long after a rotation, so deployments can roll over. */
-export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
+const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
 
 const CreatedKey = dataOf(refTo(CreatedApiKey));
 

@@ -25,7 +25,7 @@ import { customerTokenSecretsRoutes } from "./customer-token-secrets.js";
 import { resolveProject } from "./resolve.js";
 
 /** "Acme Analytics (EU)" → "acme-analytics-eu"; never empty. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

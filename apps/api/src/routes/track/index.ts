@@ -8,9 +8,10 @@ import { normalizeEmail } from "../../lib/email.js";
 import { badRequest } from "../../lib/errors.js";
 import type { NewTrackEvent } from "../../storage/types.js";
 import { authErrors } from "../schemas.js";
+
 /** Limits on `properties`, so one event cannot be a storage or CPU problem. */
-export const TRACK_PROPERTIES_MAX_BYTES = 8 * 1024;
-export const TRACK_PROPERTIES_MAX_DEPTH = 32;
+const TRACK_PROPERTIES_MAX_BYTES = 8 * 1024;
+const TRACK_PROPERTIES_MAX_DEPTH = 32;
 
 const EVENT_MAX_LENGTH = 200;
 const EARLIEST = Date.parse("1970-01-01T00:00:00Z");

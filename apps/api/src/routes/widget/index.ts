@@ -166,7 +166,7 @@ function frameAncestors(origins: string[] | null): string {
   return origins && safe.length > 0 ? ["'self'", ...safe].join(" ") : "*";
 }
 
-export function embedPage(options: { lang: string; keyStatus: string; embedHash: string }) {
+function embedPage(options: { lang: string; keyStatus: string; embedHash: string }) {
   const lang = LANG.test(options.lang) ? options.lang : "en";
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">

@@ -14,7 +14,7 @@ export type Invalidation =
   /** Everything (a bus that may have missed messages, an operator's tool). */
   | { type: "all" };
 
-export type InvalidationListener = (message: Invalidation) => void;
+type InvalidationListener = (message: Invalidation) => void;
 
 export interface CacheBus {
   /**

@@ -48,8 +48,8 @@ export interface ReadCache {
   stats(): { keys: number; projects: number; pendingUsage: number; hits: number; misses: number };
 }
 
-export const DEFAULT_CACHE_TTL_MS = 10_000;
-export const DEFAULT_USAGE_FLUSH_MS = 10_000;
+const DEFAULT_CACHE_TTL_MS = 10_000;
+const DEFAULT_USAGE_FLUSH_MS = 10_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 interface Timed<T> {

@@ -13,7 +13,7 @@ function isUnavailable(code: string): boolean {
 }
 
 /** A driver error as one of the storage errors; anything else is returned unchanged. */
-export function translateSqliteError(error: unknown): unknown {
+function translateSqliteError(error: unknown): unknown {
   // better-sqlite3 throws a plain TypeError once the connection is closed (shutting down).
   if (error instanceof TypeError && error.message.includes("connection is not open")) {
     return new StorageUnavailableError("database closed", { cause: error });

@@ -37,7 +37,7 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-export const DEFAULT_MAX_BATCH = 64;
+const DEFAULT_MAX_BATCH = 64;
 
 export function createGroupCommit(
   db: SqliteDatabase,
