@@ -20,6 +20,7 @@ import { addRequestLogging } from "./plugins/request-log.js";
 import { createRoutePolicy } from "./plugins/route-policy.js";
 import { apiSecurityHeaders } from "./plugins/security-headers.js";
 import { createValidatorCompiler } from "./plugins/validation.js";
+import { DEFAULT_REDIS_PREFIX } from "./redis/client.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { stripeWebhookRoutes } from "./routes/billing-webhooks/stripe.js";
 import { cancelFlowRoutes } from "./routes/cancel-flow/index.js";
@@ -40,6 +41,7 @@ import { createTrackRetention } from "./services/track-retention.js";
 import { createWebhooksService } from "./services/webhooks.js";
 import { type CacheBus, createLocalCacheBus } from "./storage/cache/cache-bus.js";
 import { createReadCache } from "./storage/cache/read-cache.js";
+import { createRedisCacheBus } from "./storage/cache/redis-cache-bus.js";
 import { createStorage } from "./storage/index.js";
 import type { Storage } from "./storage/types.js";
 import { createWebhookWorker } from "./webhooks/worker.js";
@@ -72,8 +74,18 @@ export const windbackApp = fp(
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
     const storage = opts.storage ?? (await createStorage(config));
+    // Several instances (REDIS_URL): a revoked key or changed origins reach every instance's cache.
+    const redisBus =
+      !opts.cache?.bus && config.redisUrl
+        ? await createRedisCacheBus(
+            config.redisUrl,
+            config.redisPrefix ?? DEFAULT_REDIS_PREFIX,
+            app.log,
+          )
+        : null;
+    if (redisBus) app.addHook("onClose", () => redisBus.close());
     const cache = createReadCache(storage.repos, {
-      bus: opts.cache?.bus ?? createLocalCacheBus(),
+      bus: opts.cache?.bus ?? redisBus ?? createLocalCacheBus(),
       clock,
       ...(opts.cache?.ttlMs !== undefined && { ttlMs: opts.cache.ttlMs }),
       ...(opts.cache?.usageFlushMs !== undefined && { usageFlushMs: opts.cache.usageFlushMs }),
