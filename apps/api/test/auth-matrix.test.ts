@@ -30,6 +30,8 @@ interface Ids {
   /** A webhook endpoint of project alpha, and one of its deliveries. */
   endpointId: string;
   deliveryId: string;
+  /** A customer-token secret of project alpha. */
+  secretId: string;
 }
 
 const JWT_ONLY_SCOPED = {
@@ -58,6 +60,25 @@ const WEBHOOK = "/api/v1/projects/:slug/webhook-endpoints";
 const STRIPE = "/api/v1/projects/alpha/integrations/stripe";
 
 const routes: RouteCase[] = [
+  {
+    method: "POST",
+    url: "/api/v1/projects/alpha/customer-token-secrets",
+    pattern: "/api/v1/projects/:slug/customer-token-secrets",
+    expect: { ...JWT_ONLY_SCOPED, jwt: 201 },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/projects/alpha/customer-token-secrets",
+    pattern: "/api/v1/projects/:slug/customer-token-secrets",
+    expect: { ...JWT_ONLY_SCOPED, jwt: 200 },
+  },
+  {
+    method: "DELETE",
+    url: "",
+    urlFor: (ids) => `/api/v1/projects/alpha/customer-token-secrets/${ids.secretId}`,
+    pattern: "/api/v1/projects/:slug/customer-token-secrets/:id",
+    expect: { ...JWT_ONLY_SCOPED, jwt: 200 },
+  },
   {
     method: "POST",
     url: WEBHOOKS,
@@ -539,6 +560,11 @@ async function setUp() {
     headers: bearer(a.token),
     payload: { webhook_secret: "whsec_abcdefgh12345678" },
   });
+  const secret = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/projects/alpha/customer-token-secrets",
+    headers: bearer(a.token),
+  });
   const cookie = session.cookies.find((c) => c.name === "windback_session")?.value;
   if (!cookie) throw new Error(`no session cookie: ${session.statusCode} ${session.body}`);
   const headers: Record<Caller, Record<string, string>> = {
@@ -563,6 +589,7 @@ async function setUp() {
     eventId: submitted.json().event_id as string,
     endpointId,
     deliveryId: deliveries.json().data[0].id as string,
+    secretId: secret.json().data.id as string,
   };
 }
 
@@ -579,13 +606,15 @@ const callers: Caller[] = [
 
 describe.each(routes)("$method $pattern", (route) => {
   test.each(callers)("as %s", async (caller) => {
-    const { a, headers, alphaKeyId, defaultKeyId, eventId, endpointId, deliveryId } = await setUp();
+    const { a, headers, alphaKeyId, defaultKeyId, eventId, endpointId, deliveryId, secretId } =
+      await setUp();
     const ids: Ids = {
       keyId: route.pattern.startsWith("/api/v1/projects/") ? alphaKeyId : defaultKeyId,
       password: a.password,
       eventId,
       endpointId,
       deliveryId,
+      secretId,
     };
     // The dashboard sends a JSON body with every change, `{}` when there is nothing to say.
     const payload =
@@ -625,6 +654,8 @@ const PUBLIC_ROUTES = [
   "GET /embed.:hash.js",
   "GET /frame-host.js",
   "GET /frame-host.:hash.js",
+  "GET /ui.js",
+  "GET /ui.:hash.js",
   "GET /widget/locales/:file",
   "GET /embed",
   "POST /webhooks/stripe/:public_key",
