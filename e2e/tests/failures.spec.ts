@@ -122,7 +122,9 @@ test.describe("with an API of its own", () => {
     dir = tempDir("windback-e2e-own-");
     // The real per-key budget (10 requests / 15 s): no override.
     api = await startApi({ databasePath: join(dir.path, "windback.db") });
-    const seeded = await seedAndServe(api, dir.path);
+    // Verification off: a verified customer's requests have a budget of their own (keyed by the
+    // customer, not the address), so the 10 requests below from this address would not spend it.
+    const seeded = await seedAndServe(api, dir.path, "off");
     demo = seeded.demo;
     secretKey = seeded.credentials.secretKey;
     publicKey = seeded.credentials.publicKey;
