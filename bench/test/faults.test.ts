@@ -4,6 +4,7 @@
  * 503 `{error, code: "SERVICE_UNAVAILABLE"}` (never 500), the service must recover once the fault
  * is lifted, and the widget's API client facing the 503 must fail open (outcome "error").
  */
+import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tempDir } from "@windback/testkit";
@@ -312,6 +313,7 @@ describe("locked database, every write operation", () => {
       url: string;
       auth?: "jwt" | "sk" | "pub";
       body?: unknown;
+      headers?: Record<string, string>;
     };
     /** Why this operation writes nothing to the database, so it answers 2xx under the lock too. */
     writesNothing?: string;
@@ -327,8 +329,9 @@ describe("locked database, every write operation", () => {
     f: Fixture,
     auth: "jwt" | "sk" | "pub" | undefined,
     body: unknown,
+    extraHeaders: Record<string, string> = {},
   ) {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (auth === "jwt") headers.authorization = `Bearer ${f.token}`;
     if (auth === "sk") headers["x-api-key"] = f.sk;
@@ -373,7 +376,106 @@ describe("locked database, every write operation", () => {
     return JSON.parse(res.body).data;
   };
 
+  const HOOKS = "/api/v1/projects/default/webhook-endpoints";
+  const newEndpoint = (f: Fixture) =>
+    extra(f, "POST", HOOKS, { url: `https://hooks-${f.n}.example.com/windback` });
+  const STRIPE_SECRET = "whsec_faults_0123456789abcdef";
+  /** A Stripe event signed as Stripe signs (t=…,v1=HMAC-SHA256 of "t.body"). */
+  const stripeEvent = (f: Fixture) => {
+    const body = {
+      id: `evt_faults_${f.n}`,
+      object: "event",
+      type: "customer.subscription.deleted",
+      livemode: true,
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: `sub_faults_${f.n}`,
+          object: "subscription",
+          customer: `cus_faults_${f.n}`,
+          status: "canceled",
+          metadata: { email: `stripe-${f.n}@faults.example` },
+          items: { object: "list", data: [] },
+        },
+      },
+    };
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", STRIPE_SECRET)
+      .update(`${t}.${JSON.stringify(body)}`)
+      .digest("hex");
+    return { body, headers: { "stripe-signature": `t=${t},v1=${v1}` } };
+  };
+
   const WRITES: Write[] = [
+    {
+      op: "POST /api/v1/projects/{slug}/webhook-endpoints",
+      request: (f) => ({
+        url: HOOKS,
+        auth: "jwt",
+        body: { url: `https://new-${f.n}.example.com/hooks` },
+      }),
+    },
+    {
+      op: "PATCH /api/v1/projects/{slug}/webhook-endpoints/{id}",
+      prepare: async (f) => ({ slug: "default", id: (await newEndpoint(f)).id }),
+      request: () => ({ url: "", auth: "sk", body: { description: "renamed" } }),
+    },
+    {
+      op: "DELETE /api/v1/projects/{slug}/webhook-endpoints/{id}",
+      prepare: async (f) => ({ slug: "default", id: (await newEndpoint(f)).id }),
+      request: () => ({ url: "", auth: "jwt" }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/webhook-endpoints/{id}/rotate-secret",
+      prepare: async (f) => ({ slug: "default", id: (await newEndpoint(f)).id }),
+      request: () => ({ url: "", auth: "jwt", body: {} }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/webhook-endpoints/{id}/test",
+      prepare: async (f) => ({ slug: "default", id: (await newEndpoint(f)).id }),
+      request: () => ({ url: "", auth: "sk", body: {} }),
+    },
+    {
+      op: "POST /api/v1/projects/{slug}/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver",
+      prepare: async (f) => {
+        const id = (await newEndpoint(f)).id as string;
+        await extra(f, "POST", `${HOOKS}/${id}/test`, {});
+        const res = await send("GET", `${HOOKS}/${id}/deliveries`, f, "jwt", undefined);
+        return { slug: "default", id, delivery_id: JSON.parse(res.body).data[0].id };
+      },
+      request: () => ({ url: "", auth: "jwt", body: {} }),
+    },
+    {
+      op: "PUT /api/v1/projects/{slug}/integrations/stripe",
+      request: () => ({
+        url: "/api/v1/projects/default/integrations/stripe",
+        auth: "jwt",
+        body: { webhook_secret: STRIPE_SECRET },
+      }),
+    },
+    {
+      op: "DELETE /api/v1/projects/{slug}/integrations/stripe",
+      prepare: async (f) => {
+        await extra(f, "PUT", "/api/v1/projects/default/integrations/stripe", {
+          webhook_secret: STRIPE_SECRET,
+        });
+        return { slug: "default" };
+      },
+      request: () => ({ url: "", auth: "sk" }),
+    },
+    {
+      op: "POST /webhooks/stripe/{public_key}",
+      prepare: async (f) => {
+        await extra(f, "PUT", "/api/v1/projects/default/integrations/stripe", {
+          webhook_secret: STRIPE_SECRET,
+        });
+        return { public_key: f.pub };
+      },
+      request: (f) => {
+        const { body, headers } = stripeEvent(f);
+        return { url: `/webhooks/stripe/${f.pub}`, body, headers };
+      },
+    },
     {
       op: "POST /api/v1/auth/register",
       request: (f) => ({
@@ -622,7 +724,7 @@ describe("locked database, every write operation", () => {
       tally.faultStates += 1;
       let locked: InjectResponse;
       try {
-        locked = await send(method, url, f, req.auth, req.body);
+        locked = await send(method, url, f, req.auth, req.body, req.headers);
       } finally {
         locker.exec("ROLLBACK");
         locker.close();
@@ -633,7 +735,7 @@ describe("locked database, every write operation", () => {
         expect503(locked, `${write.op} while locked`);
         expect(locked.headers["retry-after"], `${write.op}: Retry-After`).toBe("1");
       }
-      const after = await send(method, url, f, req.auth, req.body);
+      const after = await send(method, url, f, req.auth, req.body, req.headers);
       expect(after.statusCode, `${write.op} after the lock: ${after.body}`).toBeGreaterThanOrEqual(
         200,
       );
