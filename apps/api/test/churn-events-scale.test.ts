@@ -96,6 +96,7 @@ test("submit's de-duplication looks the customer up by index", () => {
     email: "c1@example.com",
     since: "2026-01-14T12:00:00.000Z",
     clientKey: "a-client",
+    livemode: 1,
   });
   expect(dedupe).toMatch(
     /SEARCH churn_events USING INDEX churn_events_project_email_created \(project_id=\? AND customer_email=\? AND created_at>\?\)/,
