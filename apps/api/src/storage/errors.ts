@@ -22,3 +22,39 @@ export class UniqueViolationError extends Error {
     this.name = "UniqueViolationError";
   }
 }
+
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
+
+/**
+ * Wraps every method of a repository so that a driver's errors leave it as storage errors, as
+ * `translate` maps them. The methods are async (or async generators, for streams), so a
+ * synchronous throw inside one becomes a rejection here too.
+ */
+export function withTranslatedErrors<T extends object>(
+  repository: T,
+  translate: (error: unknown) => unknown,
+): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(repository)) {
+    if (typeof method !== "function") {
+      wrapped[name] = method;
+    } else if (method instanceof AsyncGeneratorFunction) {
+      wrapped[name] = async function* (...args: unknown[]) {
+        try {
+          yield* method.apply(repository, args);
+        } catch (error) {
+          throw translate(error);
+        }
+      };
+    } else {
+      wrapped[name] = async (...args: unknown[]) => {
+        try {
+          return await method.apply(repository, args);
+        } catch (error) {
+          throw translate(error);
+        }
+      };
+    }
+  }
+  return wrapped as T;
+}

@@ -1,4 +1,4 @@
-import { StorageUnavailableError, UniqueViolationError } from "../errors.js";
+import { StorageUnavailableError, UniqueViolationError, withTranslatedErrors } from "../errors.js";
 
 /** SQLSTATE classes and codes that mean "try again later", not "your request was wrong". */
 function isUnavailableCode(code: string): boolean {
@@ -62,31 +62,7 @@ export function translatePgError(error: unknown): unknown {
   return error;
 }
 
-const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
-
 /** Wraps every method of a repository so that PostgreSQL's errors leave it as storage errors. */
 export function withPgErrors<T extends object>(repository: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(repository)) {
-    if (typeof method !== "function") {
-      wrapped[name] = method;
-    } else if (method instanceof AsyncGeneratorFunction) {
-      wrapped[name] = async function* (...args: unknown[]) {
-        try {
-          yield* method.apply(repository, args);
-        } catch (error) {
-          throw translatePgError(error);
-        }
-      };
-    } else {
-      wrapped[name] = async (...args: unknown[]) => {
-        try {
-          return await method.apply(repository, args);
-        } catch (error) {
-          throw translatePgError(error);
-        }
-      };
-    }
-  }
-  return wrapped as T;
+  return withTranslatedErrors(repository, translatePgError);
 }

@@ -1,4 +1,4 @@
-import { StorageUnavailableError, UniqueViolationError } from "../errors.js";
+import { StorageUnavailableError, UniqueViolationError, withTranslatedErrors } from "../errors.js";
 
 /** SQLite result codes that mean "try again later", not "your request was wrong". */
 function isUnavailable(code: string): boolean {
@@ -30,35 +30,7 @@ function translateSqliteError(error: unknown): unknown {
   return error;
 }
 
-const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
-
-/**
- * Wraps every method of a repository so that SQLite's errors leave it as storage errors. The
- * methods are async (or async generators, for streams), so a synchronous throw inside one
- * becomes a rejection here too.
- */
+/** Wraps every method of a repository so that SQLite's errors leave it as storage errors. */
 export function withStorageErrors<T extends object>(repository: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(repository)) {
-    if (typeof method !== "function") {
-      wrapped[name] = method;
-    } else if (method instanceof AsyncGeneratorFunction) {
-      wrapped[name] = async function* (...args: unknown[]) {
-        try {
-          yield* method.apply(repository, args);
-        } catch (error) {
-          throw translateSqliteError(error);
-        }
-      };
-    } else {
-      wrapped[name] = async (...args: unknown[]) => {
-        try {
-          return await method.apply(repository, args);
-        } catch (error) {
-          throw translateSqliteError(error);
-        }
-      };
-    }
-  }
-  return wrapped as T;
+  return withTranslatedErrors(repository, translateSqliteError);
 }
