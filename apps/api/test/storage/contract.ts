@@ -26,7 +26,7 @@ import type {
 } from "../../src/storage/types.js";
 
 const T0 = Date.parse("2026-03-01T10:00:00.000Z");
-const at = (ms: number) => new Date(T0 + ms).toISOString();
+export const at = (ms: number) => new Date(T0 + ms).toISOString();
 const HOUR = 3_600_000;
 
 const newKey = (keyType: "public" | "secret" = "public", livemode = true): NewApiKey => ({
@@ -37,7 +37,7 @@ const newKey = (keyType: "public" | "secret" = "public", livemode = true): NewAp
   keyHint: `${keyType === "public" ? "pub_" : "sk_"}…abcd`,
 });
 
-const publisher =
+export const publisher =
   (type: DomainEventType): Publish =>
   (event) => ({
     id: randomUUID(),
@@ -61,11 +61,11 @@ const LIVE_KEY = { id: null, livemode: true };
 
 /** The client every helper below acts as, unless a test says otherwise. */
 const CLIENT = "client-a";
-const OWNER: FlowOwner = { kind: "client", clientKey: CLIENT, livemode: true };
+export const OWNER: FlowOwner = { kind: "client", clientKey: CLIENT, livemode: true };
 const CLIENT_B: FlowOwner = { kind: "client", clientKey: "client-b", livemode: true };
 const SERVER: FlowOwner = { kind: "project", livemode: true };
 
-const submission = (
+export const submission = (
   email: string,
   overrides: Partial<CancelFlowSubmission> = {},
 ): CancelFlowSubmission => ({

@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { StorageUnavailableError } from "../../src/storage/errors.js";
-import { createPool, migrate } from "../../src/storage/postgres/database.js";
+import { createPool, lockCustomer, migrate } from "../../src/storage/postgres/database.js";
 import { createPostgresStorage, type PostgresStorage } from "../../src/storage/postgres/index.js";
 import { pgMigrations } from "../../src/storage/postgres/migrations.js";
-import { describeStorageContract } from "./contract.js";
+import { at, describeStorageContract, OWNER, publisher, submission } from "./contract.js";
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from "./postgres-fixture.js";
 
 const unavailable = await postgresUnavailable();
@@ -30,6 +31,79 @@ describe.skipIf(unavailable !== null)("PostgreSQL storage", () => {
       },
     },
   );
+
+  describe("concurrent writes of one project", () => {
+    let storage: PostgresStorage;
+    let projectId: string;
+    beforeAll(async () => {
+      storage = await createPostgresStorage(db.url, { schema: await db.createSchema() });
+      const userId = randomUUID();
+      const { project } = await storage.repos.users.createWithProject(
+        { id: userId, name: "Jane", email: `${userId}@example.com`, passwordHash: "hash" },
+        { id: randomUUID(), userId, name: "Default", slug: "default", supportEmail: null },
+        at(0),
+      );
+      projectId = project.id;
+    });
+    afterAll(async () => {
+      await storage?.close();
+    });
+    const submit = (email: string) =>
+      storage.repos.churnEvents.submit(
+        projectId,
+        submission(email),
+        OWNER,
+        at(0),
+        at(-3_600_000),
+        publisher("cancel_flow.submitted"),
+      );
+
+    test("a write about one customer waits for that customer's lock, not for other customers'", async () => {
+      const holder = await storage.pool.connect();
+      try {
+        await holder.query("BEGIN");
+        await lockCustomer(holder, projectId, "held@example.com");
+        // Another customer of the same project commits while the lock is held…
+        const other = await submit("other@example.com");
+        expect(other.deduplicated).toBe(false);
+        // …the held customer's write waits until the holder commits.
+        let settled = false;
+        const held = submit("held@example.com").finally(() => {
+          settled = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled).toBe(false);
+        await holder.query("COMMIT");
+        expect((await held).deduplicated).toBe(false);
+      } finally {
+        holder.release();
+      }
+    });
+
+    test("counters kept by many connections add up to the events written", async () => {
+      const before = await storage.repos.churnEvents.counters(projectId, { livemode: true });
+      const sum = (rows: { events: number }[]) => rows.reduce((n, r) => n + r.events, 0);
+      await Promise.all(Array.from({ length: 40 }, (_, i) => submit(`many-${i}@example.com`)));
+      const after = await storage.repos.churnEvents.counters(projectId, { livemode: true });
+      expect(sum(after) - sum(before)).toBe(40);
+      const day = at(0).slice(0, 10);
+      const daily = await storage.repos.churnEvents.dailyCounters(projectId, {
+        livemode: true,
+        fromDay: day,
+        toDay: "9999-12-31",
+      });
+      expect(sum(daily)).toBe(sum(after));
+      // One row per combination of dimensions: the shards are summed, never returned apart.
+      const keys = after.map((r) => JSON.stringify({ ...r, events: 0, mrrCents: 0 }));
+      expect(new Set(keys).size).toBe(keys.length);
+      // The writes really spread over several shards (the pool holds up to 10 connections).
+      const { rows } = await storage.pool.query<{ shards: number }>(
+        "SELECT count(DISTINCT shard) AS shards FROM churn_stats WHERE project_id = $1",
+        [projectId],
+      );
+      expect(rows[0]?.shards).toBeGreaterThan(1);
+    });
+  });
 
   describe("migrations", () => {
     test("instances migrating at once apply each migration exactly once", async () => {

@@ -19,7 +19,7 @@ import type {
   Publish,
   TransitionResult,
 } from "../types.js";
-import { lockProject, type Queryable, transaction } from "./database.js";
+import { lockCustomer, type Queryable, transaction } from "./database.js";
 import { queueDomainEvent } from "./webhook-outbox.js";
 
 interface ChurnEventRow {
@@ -118,6 +118,8 @@ const toCounter = (row: CounterRowSql): CounterRow => ({
   events: row.events,
   mrrCents: row.mrr_cents,
 });
+
+const NOT_FOUND: TransitionResult = { ok: false, reason: "not_found" };
 
 /** Rows per page of an export: big enough to be fast, small enough to keep memory flat. */
 const EXPORT_PAGE = 500;
@@ -260,12 +262,35 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     return toEvent(rows[0] as ChurnEventRow);
   };
 
-  /** Runs a write of one project's events: serialised per project by lockProject. */
-  const write = <T>(projectId: string, work: (client: pg.PoolClient) => Promise<T>) =>
+  /** Runs a write about one customer's events: serialised per customer by lockCustomer. */
+  const write = <T>(
+    projectId: string,
+    customerEmail: string,
+    work: (client: pg.PoolClient) => Promise<T>,
+  ) =>
     transaction(pool, async (client) => {
-      await lockProject(client, projectId);
+      await lockCustomer(client, projectId, customerEmail);
       return work(client);
     });
+
+  /**
+   * Runs a write about the event `id`: its customer's lock first (the email of an event never
+   * changes, so reading it before the lock is safe), then `work` re-reads the event under it.
+   * An event that does not exist needs no lock.
+   */
+  const writeEvent = async <T>(
+    projectId: string,
+    id: string,
+    missing: T,
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> => {
+    const { rows } = await pool.query<{ customer_email: string }>(
+      "SELECT customer_email FROM churn_events WHERE id = $1 AND project_id = $2",
+      [id, projectId],
+    );
+    const email = rows[0]?.customer_email;
+    return email === undefined ? missing : write(projectId, email, work);
+  };
 
   const exportPage = async (
     projectId: string,
@@ -285,7 +310,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
 
   return {
     async create(projectId, event, now, publish) {
-      return write(projectId, async (client) => {
+      return write(projectId, event.customerEmail, async (client) => {
         const created = await insertEvent(client, projectId, event, now);
         return { event: created, published: await publishChange(client, publish, created) };
       });
@@ -351,7 +376,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
       }
     },
     async submit(projectId, submission, owner, now, dedupeSince, publish) {
-      return write(projectId, async (client) => {
+      return write(projectId, submission.customerEmail, async (client) => {
         const existing = await latestOfCustomer(
           client,
           projectId,
@@ -403,7 +428,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
       });
     },
     async acceptOffer(projectId, target, offerType, fallback, now, publish) {
-      return write(projectId, async (client): Promise<TransitionResult> => {
+      const accept = async (client: pg.PoolClient): Promise<TransitionResult> => {
         let row: ChurnEventRow | undefined;
         if (target.eventId !== undefined) {
           // Another client's event is answered as if it did not exist.
@@ -449,10 +474,13 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
           event: accepted,
           published: await publishChange(client, publish, accepted),
         };
-      });
+      };
+      return target.eventId !== undefined
+        ? writeEvent(projectId, target.eventId, NOT_FOUND, accept)
+        : write(projectId, target.customerEmail, accept);
     },
     async decline(projectId, id, owner, now, publish) {
-      return write(projectId, async (client): Promise<TransitionResult> => {
+      return writeEvent(projectId, id, NOT_FOUND, async (client): Promise<TransitionResult> => {
         const row = await byIdOfOwner(client, projectId, id, owner);
         if (!row) return { ok: false, reason: "not_found" };
         if (row.status !== "new")
@@ -471,7 +499,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
       });
     },
     async setFinalStatus(projectId, id, status, now, publish) {
-      return write(projectId, async (client): Promise<TransitionResult> => {
+      return writeEvent(projectId, id, NOT_FOUND, async (client): Promise<TransitionResult> => {
         const row = await read(client, projectId, id);
         if (!row) return { ok: false, reason: "not_found" };
         if (FINAL.has(row.status))
@@ -498,8 +526,9 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     async counters(projectId, { livemode, period }) {
       if (!period) {
         const { rows } = await pool.query<CounterRowSql>(
-          `SELECT ${COUNTER_COLUMNS}, events, mrr_cents FROM churn_stats
-           WHERE project_id = $1 AND livemode = $2 AND events <> 0`,
+          `SELECT ${COUNTER_COLUMNS}, sum(events) AS events, sum(mrr_cents) AS mrr_cents
+           FROM churn_stats WHERE project_id = $1 AND livemode = $2
+           GROUP BY ${COUNTER_COLUMNS} HAVING sum(events) <> 0`,
           [projectId, livemode],
         );
         return rows.map(toCounter);
@@ -536,8 +565,9 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     },
     async dailyCounters(projectId, { livemode, fromDay, toDay }) {
       const { rows } = await pool.query<CounterRowSql & { day: string }>(
-        `SELECT day, ${COUNTER_COLUMNS}, events, mrr_cents FROM churn_daily
-         WHERE project_id = $1 AND livemode = $2 AND day >= $3 AND day < $4 AND events <> 0`,
+        `SELECT day, ${COUNTER_COLUMNS}, sum(events) AS events, sum(mrr_cents) AS mrr_cents
+         FROM churn_daily WHERE project_id = $1 AND livemode = $2 AND day >= $3 AND day < $4
+         GROUP BY day, ${COUNTER_COLUMNS} HAVING sum(events) <> 0`,
         [projectId, livemode, fromDay, toDay],
       );
       return rows.map((row) => ({ ...toCounter(row), day: row.day }));

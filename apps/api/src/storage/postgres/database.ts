@@ -164,13 +164,31 @@ export async function ping(pool: pg.Pool): Promise<void> {
 }
 
 /**
- * Serialises, per project, the writes that read before they write (submit's de-duplication,
- * accept-offer, quotas, the active-secret count): each takes this row lock first, so two of them
+ * Serialises, per project, the writes that read before they write (the /track quota, the
+ * active-secret count): each takes this row lock first, so two of them
  * never decide on the same snapshot, on one instance or several. FOR NO KEY UPDATE does not block
  * the foreign-key checks of plain inserts into the project's tables.
  */
 export async function lockProject(client: Queryable, projectId: string): Promise<void> {
   await client.query("SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE", [projectId]);
+}
+
+/**
+ * Serialises, per customer of a project, the churn-event writes that read before they write
+ * (submit's de-duplication, accept-offer, decline, status changes): two writes about one customer
+ * never decide on the same snapshot, on one instance or several, while writes about different
+ * customers commit side by side (a transaction-scoped advisory lock keyed by the 32-bit hashes of
+ * the project and of the email; a collision only makes two customers wait for each other).
+ */
+export async function lockCustomer(
+  client: Queryable,
+  projectId: string,
+  customerEmail: string,
+): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [
+    projectId,
+    customerEmail,
+  ]);
 }
 
 /** Serialises project creation per account, so the free-slug choice sees every earlier one. */

@@ -10,7 +10,9 @@
  *   so ordering is bytewise whatever the database's default collation;
  * - `seq` identity columns replace SQLite's rowid as the tie-breaker of "newest first";
  * - the counters (churn_stats, churn_daily, track_usage) are kept by triggers, as in SQLite, so
- *   every write changes them in its own transaction whichever code path makes it.
+ *   every write changes them in its own transaction whichever code path makes it;
+ * - churn_stats and churn_daily are sharded per connection (migration 9): SQLite has one writer,
+ *   PostgreSQL many, and one shared counter row would make them wait for each other's commit.
  */
 export interface PgMigration {
   version: number;
@@ -373,6 +375,49 @@ export const pgMigrations: readonly PgMigration[] = [
         received_at TEXT COLLATE "C" NOT NULL,
         PRIMARY KEY (project_id, provider, event_id)
       );
+    `,
+  },
+  {
+    version: 9,
+    name: "counters sharded per connection, so concurrent writes of one project do not queue on one row",
+    sql: `
+      -- Every write of a project's events adds to the same counter rows (same reason, status and
+      -- day), and a row's lock is held until COMMIT: concurrent writes would wait for each other's
+      -- fsync. Each connection now adds to its own shard of a row (the backend's pid modulo 16);
+      -- readers sum the shards. Existing rows become shard 0.
+      ALTER TABLE churn_stats ADD COLUMN shard SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE churn_stats DROP CONSTRAINT churn_stats_pkey;
+      ALTER TABLE churn_stats ADD PRIMARY KEY (project_id, livemode, source, cancel_reason, status,
+        offer_shown, offer_declined, offer_accepted, mrr_verified, shard);
+      ALTER TABLE churn_daily ADD COLUMN shard SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE churn_daily DROP CONSTRAINT churn_daily_pkey;
+      ALTER TABLE churn_daily ADD PRIMARY KEY (project_id, livemode, day, source, cancel_reason,
+        status, offer_shown, offer_declined, offer_accepted, mrr_verified, shard);
+
+      CREATE OR REPLACE FUNCTION churn_counters_add(e churn_events, delta INTEGER) RETURNS void
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        s SMALLINT := pg_backend_pid() % 16;
+      BEGIN
+        INSERT INTO churn_stats (project_id, livemode, source, cancel_reason, status, offer_shown,
+          offer_declined, offer_accepted, mrr_verified, shard, events, mrr_cents)
+        VALUES (e.project_id, e.livemode, e.source, coalesce(e.cancel_reason, ''), e.status,
+          e.offer_shown, e.offer_declined, e.offer_accepted_at IS NOT NULL, e.mrr_verified, s,
+          delta, delta * e.mrr_cents)
+        ON CONFLICT (project_id, livemode, source, cancel_reason, status, offer_shown,
+          offer_declined, offer_accepted, mrr_verified, shard)
+        DO UPDATE SET events = churn_stats.events + excluded.events,
+          mrr_cents = churn_stats.mrr_cents + excluded.mrr_cents;
+        INSERT INTO churn_daily (project_id, livemode, day, source, cancel_reason, status,
+          offer_shown, offer_declined, offer_accepted, mrr_verified, shard, events, mrr_cents)
+        VALUES (e.project_id, e.livemode, substr(e.created_at, 1, 10), e.source,
+          coalesce(e.cancel_reason, ''), e.status, e.offer_shown, e.offer_declined,
+          e.offer_accepted_at IS NOT NULL, e.mrr_verified, s, delta, delta * e.mrr_cents)
+        ON CONFLICT (project_id, livemode, day, source, cancel_reason, status, offer_shown,
+          offer_declined, offer_accepted, mrr_verified, shard)
+        DO UPDATE SET events = churn_daily.events + excluded.events,
+          mrr_cents = churn_daily.mrr_cents + excluded.mrr_cents;
+      END $$;
     `,
   },
 ];

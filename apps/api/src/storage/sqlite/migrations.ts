@@ -603,4 +603,11 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: "nothing on SQLite: PostgreSQL's migration 9 shards its counters per connection",
+    // Kept so that version N means the same logical schema on both backends; SQLite has a
+    // single writer, so its counter rows are never contended.
+    sql: "",
+  },
 ];
