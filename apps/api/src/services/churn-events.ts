@@ -12,6 +12,7 @@ import { badRequest, notFound } from "../lib/errors.js";
 import { requireCancelReason, requireOfferType, serializePublicOffer } from "../lib/offers.js";
 import { serializeChurnEvent } from "../lib/serializers.js";
 import type {
+  BillingFacts,
   ChurnEventRecord,
   DomainEvent,
   DomainEventType,
@@ -91,7 +92,12 @@ export interface ChurnEventsService {
     body: CreateChurnEventBody,
     livemode: boolean,
   ): Promise<ChurnEventRecord>;
-  markFinal(projectId: string, id: string, status: "recovered" | "lost"): Promise<ChurnEventRecord>;
+  markFinal(
+    projectId: string,
+    id: string,
+    status: "recovered" | "lost",
+    billing?: BillingFacts,
+  ): Promise<ChurnEventRecord>;
   /**
    * Records what a billing provider's webhook reports (docs/design.md §10): a cancellation
    * scheduled (`new`, publishes churn_event.created) or one that happened without an open event
@@ -382,13 +388,14 @@ export function createChurnEventsService(deps: {
       return event;
     },
 
-    async markFinal(projectId, id, status) {
+    async markFinal(projectId, id, status, billing) {
       const result = await repos.churnEvents.setFinalStatus(
         projectId,
         id,
         status,
         toIso(clock.now()),
         publisher(status === "recovered" ? "churn_event.recovered" : "churn_event.lost"),
+        billing,
       );
       return settle(result, (current) => `The churn event is already ${current}, which is final`);
     },

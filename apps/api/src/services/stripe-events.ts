@@ -122,7 +122,12 @@ export function createStripeEventsService(deps: {
       statuses: [...OPEN],
     });
     if (open) {
-      await churnEvents.markFinal(projectId, open.id, "lost");
+      // Stripe's plan and MRR are the truth about what was lost (the widget's are the browser's).
+      await churnEvents.markFinal(projectId, open.id, "lost", {
+        provider: "stripe",
+        providerSubscriptionId: subscription.id,
+        ...planOf(subscription),
+      });
       return "processed";
     }
     if (email === null) return "ignored";

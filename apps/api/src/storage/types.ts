@@ -331,6 +331,15 @@ export type FlowOwner = (
   livemode: boolean;
 };
 
+/** What a billing provider states about the subscription behind a churn event. */
+export interface BillingFacts {
+  provider: string;
+  providerSubscriptionId: string;
+  planName: string | null;
+  mrrCents: number;
+  currency: string;
+}
+
 /** The event an accept-offer acts on: `eventId`, else the customer's latest one the owner sees. */
 export interface AcceptTarget {
   eventId?: string;
@@ -489,13 +498,18 @@ export interface ChurnEventsRepository {
     now: string,
     publish: Publish,
   ): Promise<TransitionResult>;
-  /** `recovered` or `lost`; refused once the event is already final. */
+  /**
+   * `recovered` or `lost`; refused once the event is already final. `billing`, when a billing
+   * provider reports the change, replaces the event's subscription, plan and MRR with the
+   * provider's (and marks the MRR verified), in the same transaction.
+   */
   setFinalStatus(
     projectId: string,
     id: string,
     status: "recovered" | "lost",
     now: string,
     publish: Publish,
+    billing?: BillingFacts,
   ): Promise<TransitionResult>;
   /** The domain events of one churn event, oldest first: its history. */
   history(projectId: string, churnEventId: string): Promise<DomainEvent[]>;

@@ -820,6 +820,50 @@ export function describeStorageContract(
         });
       });
 
+      test("a final status with billing facts takes the provider's subscription, plan and MRR", async () => {
+        const publish = publisher("cancel_flow.submitted");
+        const { event } = await events().submit(
+          projectId,
+          submission("g@example.com", { planName: "Starter", mrrCents: 999 }),
+          OWNER,
+          at(0),
+          since,
+          publish,
+        );
+        const lost = await events().setFinalStatus(
+          projectId,
+          event.id,
+          "lost",
+          at(1),
+          publisher("churn_event.lost"),
+          {
+            provider: "stripe",
+            providerSubscriptionId: "sub_9",
+            planName: "Pro",
+            mrrCents: 2000,
+            currency: "eur",
+          },
+        );
+        expect(lost).toMatchObject({
+          ok: true,
+          event: {
+            status: "lost",
+            provider: "stripe",
+            providerSubscriptionId: "sub_9",
+            planName: "Pro",
+            mrrCents: 2000,
+            currency: "eur",
+            mrrVerified: true,
+            cancelReason: "too_expensive",
+          },
+        });
+        // The counters moved the event with its new MRR.
+        const lostRows = (await events().counters(projectId, { livemode: true })).filter(
+          (row) => row.status === "lost",
+        );
+        expect(lostRows.reduce((sum, row) => sum + row.mrrCents, 0)).toBe(2000);
+      });
+
       test("another project's event is not found by any method", async () => {
         const other = await account();
         const { event } = await events().create(

@@ -186,6 +186,44 @@ describe("POST /webhooks/stripe/:public_key", () => {
     });
   });
 
+  test("subscription.deleted takes plan, MRR and subscription from Stripe onto the open event", async () => {
+    // The widget recorded what the browser claimed: no subscription id, another plan and MRR.
+    const submitted = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/cancel-flow/submit",
+      headers: apiKey(tenant.pub),
+      payload: {
+        customer_email: "ann@example.com",
+        cancel_reason: "too_expensive",
+        plan_name: "Starter",
+        mrr: 999,
+      },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    const res = await send(stripeEvent("customer.subscription.deleted", subscription()));
+    expect(res.json().outcome).toBe("processed");
+    const list = await events();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      id: submitted.json().event_id,
+      source: "cancel_flow",
+      status: "lost",
+      cancel_reason: "too_expensive",
+      provider: "stripe",
+      provider_subscription_id: "sub_123",
+      plan_name: "Pro",
+      mrr: 2000,
+      mrr_verified: true,
+    });
+    // The lost MRR in the stats is Stripe's figure.
+    const stats = await ctx.app.inject({
+      method: "GET",
+      url: "/api/v1/projects/default/stats",
+      headers: bearer(tenant.account.token),
+    });
+    expect(stats.json().data).toMatchObject({ lost_mrr: 2000 });
+  });
+
   test("subscription.deleted without an open event creates a lost one (yearly price → monthly)", async () => {
     const yearly = subscription({
       id: "sub_yearly",

@@ -498,16 +498,33 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         };
       });
     },
-    async setFinalStatus(projectId, id, status, now, publish) {
+    async setFinalStatus(projectId, id, status, now, publish, billing) {
       return writeEvent(projectId, id, NOT_FOUND, async (client): Promise<TransitionResult> => {
         const row = await read(client, projectId, id);
         if (!row) return { ok: false, reason: "not_found" };
         if (FINAL.has(row.status))
           return { ok: false, reason: "invalid_transition", event: toEvent(row) };
-        const { rows } = await client.query<ChurnEventRow>(
-          "UPDATE churn_events SET status = $1, updated_at = $2 WHERE id = $3 RETURNING *",
-          [status, now, row.id],
-        );
+        const { rows } = billing
+          ? await client.query<ChurnEventRow>(
+              `UPDATE churn_events SET status = $1, updated_at = $2, provider = $4,
+                 provider_subscription_id = $5, plan_name = $6, mrr_cents = $7, currency = $8,
+                 mrr_verified = TRUE
+               WHERE id = $3 RETURNING *`,
+              [
+                status,
+                now,
+                row.id,
+                billing.provider,
+                billing.providerSubscriptionId,
+                billing.planName,
+                billing.mrrCents,
+                billing.currency,
+              ],
+            )
+          : await client.query<ChurnEventRow>(
+              "UPDATE churn_events SET status = $1, updated_at = $2 WHERE id = $3 RETURNING *",
+              [status, now, row.id],
+            );
         const changed = toEvent(rows[0] as ChurnEventRow);
         return {
           ok: true,

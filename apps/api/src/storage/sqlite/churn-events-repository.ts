@@ -9,6 +9,7 @@ import { type CounterRow, mergeCounters } from "../counters.js";
 import { splitPeriod } from "../periods.js";
 import type {
   AcceptTarget,
+  BillingFacts,
   CancelFlowSubmission,
   ChurnEventFilter,
   ChurnEventRecord,
@@ -271,6 +272,10 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const setStatus = db.prepare<[string, string, string]>(
     "UPDATE churn_events SET status = ?, updated_at = ? WHERE id = ?",
   );
+  const applyBilling = db.prepare<[string, string, string | null, number, string, string]>(
+    `UPDATE churn_events SET provider = ?, provider_subscription_id = ?, plan_name = ?,
+       mrr_cents = ?, currency = ?, mrr_verified = 1 WHERE id = ?`,
+  );
   const insertDomainEvent = db.prepare(
     `INSERT INTO domain_events (id, project_id, type, churn_event_id, payload, livemode,
        occurred_at)
@@ -454,6 +459,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       status: "recovered" | "lost",
       now: string,
       publish: Publish,
+      billing: BillingFacts | undefined,
     ) => {
       const row = byId.get(id, projectId);
       if (!row) return { ok: false, reason: "not_found" } as const;
@@ -461,6 +467,16 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
         return { ok: false, reason: "invalid_transition", event: toEvent(row) } as const;
       }
       setStatus.run(status, now, row.id);
+      if (billing) {
+        applyBilling.run(
+          billing.provider,
+          billing.providerSubscriptionId,
+          billing.planName,
+          billing.mrrCents,
+          billing.currency,
+          row.id,
+        );
+      }
       const changed = read(projectId, row.id);
       return { ok: true, event: changed, published: publishChange(publish, changed) } as const;
     },
@@ -581,8 +597,8 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     async decline(projectId, id, owner, now, publish) {
       return declineTx.immediate(projectId, id, owner, now, publish);
     },
-    async setFinalStatus(projectId, id, status, now, publish) {
-      return finalTx.immediate(projectId, id, status, now, publish);
+    async setFinalStatus(projectId, id, status, now, publish, billing) {
+      return finalTx.immediate(projectId, id, status, now, publish, billing);
     },
     async history(projectId, churnEventId) {
       return historyOf.all(projectId, churnEventId).map(toDomainEvent);
