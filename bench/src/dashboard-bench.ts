@@ -14,7 +14,11 @@ import { RESULTS_DIR } from "./lib/paths.js";
 import { rssMb, sampleRss, startBenchApi } from "./lib/processes.js";
 import { seedChurnEventsFast } from "./lib/seed-fast.js";
 
-const SIZES = [10_000, 100_000, 1_000_000];
+// BENCH_DASHBOARD_SIZES=10000,100000 for a quicker run (the 1 M seed takes minutes).
+const SIZES = (process.env.BENCH_DASHBOARD_SIZES ?? "10000,100000,1000000")
+  .split(",")
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const RUNS = Number(process.env.BENCH_TIMESERIES_RUNS) || 50;
 const log = (message: string) => console.error(`[bench:dashboard] ${message}`);
 

@@ -15,7 +15,7 @@ import type {
   PublicOffer,
   WebhookEventType,
 } from "@windback/protocol";
-import type { CounterRow, DayCounterRow } from "./counters.js";
+import type { CounterRow, DaySeriesRow } from "./counters.js";
 
 /**
  * A store the app is built from, chosen by configuration (storage/index.ts). Its repositories are
@@ -522,11 +522,11 @@ export interface ChurnEventsRepository {
     projectId: string,
     scope: { livemode: boolean; period?: { from: string; to: string } },
   ): Promise<CounterRow[]>;
-  /** The daily counter rows of the days in [fromDay, toDay) (YYYY-MM-DD, UTC). */
+  /** The daily counters of the days in [fromDay, toDay) (YYYY-MM-DD, UTC), for the timeseries. */
   dailyCounters(
     projectId: string,
     scope: { livemode: boolean; fromDay: string; toDay: string },
-  ): Promise<DayCounterRow[]>;
+  ): Promise<DaySeriesRow[]>;
 }
 
 export interface NewTrackEvent {

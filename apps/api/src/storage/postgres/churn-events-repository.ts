@@ -107,6 +107,8 @@ interface CounterRowSql {
   mrr_cents: number;
 }
 
+type DaySeriesRowSql = Omit<CounterRowSql, "cancel_reason" | "mrr_verified"> & { day: string };
+
 const toCounter = (row: CounterRowSql): CounterRow => ({
   source: row.source,
   cancelReason: row.cancel_reason,
@@ -581,13 +583,24 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
       });
     },
     async dailyCounters(projectId, { livemode, fromDay, toDay }) {
-      const { rows } = await pool.query<CounterRowSql & { day: string }>(
-        `SELECT day, ${COUNTER_COLUMNS}, sum(events) AS events, sum(mrr_cents) AS mrr_cents
+      const { rows } = await pool.query<DaySeriesRowSql>(
+        `SELECT day, source, status, offer_shown, offer_declined, offer_accepted,
+           sum(events) AS events, sum(mrr_cents) AS mrr_cents
          FROM churn_daily WHERE project_id = $1 AND livemode = $2 AND day >= $3 AND day < $4
-         GROUP BY day, ${COUNTER_COLUMNS} HAVING sum(events) <> 0`,
+         GROUP BY day, source, status, offer_shown, offer_declined, offer_accepted
+         HAVING sum(events) <> 0`,
         [projectId, livemode, fromDay, toDay],
       );
-      return rows.map((row) => ({ ...toCounter(row), day: row.day }));
+      return rows.map((row) => ({
+        day: row.day,
+        source: row.source,
+        status: row.status,
+        offerShown: row.offer_shown,
+        offerDeclined: row.offer_declined,
+        offerAccepted: row.offer_accepted,
+        events: row.events,
+        mrrCents: row.mrr_cents,
+      }));
     },
   };
 }

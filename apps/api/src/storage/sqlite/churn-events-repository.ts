@@ -214,10 +214,11 @@ export const CHURN_EVENT_SQL = {
       count(*) AS events, sum(mrr_cents) AS mrr_cents
     FROM churn_events WHERE project_id = ? AND livemode = ? AND created_at >= ? AND created_at < ?
     GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-  dailyCounters: `SELECT day, source, cancel_reason, status, offer_shown, offer_declined,
-      offer_accepted, mrr_verified, events, mrr_cents
+  dailyCounters: `SELECT day, source, status, offer_shown, offer_declined, offer_accepted,
+      sum(events) AS events, sum(mrr_cents) AS mrr_cents
     FROM churn_daily WHERE project_id = ? AND livemode = ? AND day >= ? AND day < ?
-      AND events <> 0`,
+    GROUP BY day, source, status, offer_shown, offer_declined, offer_accepted
+    HAVING sum(events) <> 0`,
 } as const;
 
 export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepository {
@@ -293,7 +294,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   );
   const dailyCounters = db.prepare<
     [string, number, string, string],
-    CounterRowSql & { day: string }
+    Omit<CounterRowSql, "cancel_reason" | "mrr_verified"> & { day: string }
   >(CHURN_EVENT_SQL.dailyCounters);
 
   const outbox = createOutboxWriter(db);
@@ -607,9 +608,16 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       return countersTx.deferred(projectId, livemode ? 1 : 0, period);
     },
     async dailyCounters(projectId, { livemode, fromDay, toDay }) {
-      return dailyCounters
-        .all(projectId, livemode ? 1 : 0, fromDay, toDay)
-        .map((row) => ({ ...toCounter(row), day: row.day }));
+      return dailyCounters.all(projectId, livemode ? 1 : 0, fromDay, toDay).map((row) => ({
+        day: row.day,
+        source: row.source,
+        status: row.status,
+        offerShown: row.offer_shown === 1,
+        offerDeclined: row.offer_declined === 1,
+        offerAccepted: row.offer_accepted === 1,
+        events: row.events,
+        mrrCents: row.mrr_cents,
+      }));
     },
   };
 }
