@@ -177,7 +177,11 @@ async function dashboardTour(browser: import("@playwright/test").Browser, stack:
         `${project}/offers`,
         async (p) => {
           await p.getByRole("button", { name: "Edit the offer for “Too expensive”" }).click();
-          await p.locator("[data-widget-preview-slot]").waitFor();
+          // The real widget, mounted in the preview's shadow root.
+          await p
+            .locator("[data-widget-preview-slot] windback-widget")
+            .getByRole("dialog")
+            .waitFor();
         },
       ],
       ["install", `${project}/install`],

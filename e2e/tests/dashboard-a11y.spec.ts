@@ -61,7 +61,10 @@ for (const scheme of ["light", "dark"] as const) {
           await page.goto(`${project}/offers`);
           await screenReady(page);
           await page.getByRole("button", { name: "Edit the offer for “Too expensive”" }).click();
-          await expect(page.locator("[data-widget-preview-slot]")).toBeVisible();
+          // The real widget in its shadow root, which axe scans too.
+          await expect(
+            page.locator("[data-widget-preview-slot] windback-widget").getByRole("dialog"),
+          ).toBeVisible();
         } else {
           await page.goto(`${project}/keys`);
           await screenReady(page);
@@ -111,10 +114,15 @@ test("keyboard only: log in, open Offers, edit and save an offer, log out", asyn
   await page.goto(`${stack.apiUrl}/dashboard/login`);
   await screenReady(page);
 
-  /** Presses Tab until the focused element matches, like a keyboard user would. */
-  async function tabTo(description: string, matches: (el: Element) => boolean, max = 40) {
+  /** Presses Tab (or Shift+Tab) until the focused element matches, like a keyboard user would. */
+  async function tabTo(
+    description: string,
+    matches: (el: Element) => boolean,
+    max = 40,
+    key = "Tab",
+  ) {
     for (let i = 0; i < max; i++) {
-      await page.keyboard.press("Tab");
+      await page.keyboard.press(key);
       const found = await page.evaluate(
         `(${matches.toString()})(document.activeElement ?? document.body)`,
       );
@@ -155,9 +163,15 @@ test("keyboard only: log in, open Offers, edit and save an offer, log out", asyn
   );
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.type("Stay, keyboard");
-  await expect(page.locator("[data-widget-preview-slot]")).toContainText("Stay, keyboard");
+  await expect(
+    page.locator("[data-widget-preview-slot] windback-widget").getByRole("heading", {
+      name: "Stay, keyboard",
+    }),
+  ).toBeVisible();
+  // The preview is part of the page, not a modal: Tab goes through the widget's buttons and on.
+  await tabTo("the control after the preview", named("Start the preview over"));
   const saved = page.waitForResponse((res) => res.request().method() === "PUT");
-  await tabTo("Save offer", named("Save offer"));
+  await tabTo("Save offer", named("Save offer"), 20, "Shift+Tab");
   await page.keyboard.press("Enter");
   expect((await saved).ok()).toBe(true);
   await expect(page.locator("main")).toContainText("“Stay, keyboard”");

@@ -1,6 +1,7 @@
 /**
  * The merchant dashboard in real Chromium against the real API (docs/design.md §8): a new
- * merchant signs up, makes keys, allows the demo origin, edits an offer with the preview, runs
+ * merchant signs up, makes keys, allows the demo origin, edits an offer while the real widget
+ * previews it (clicked through, recording nothing), runs
  * the widget from the demo origin, and finds the submissions in Churn events, the CSV export and
  * Analytics; then the session ends on logout and a cross-origin change with the cookie is refused.
  */
@@ -105,7 +106,11 @@ test("a new merchant goes from sign-up to a recorded, exported and counted cance
       await expect(page.getByRole("textbox", { name: "Origin 1" })).toHaveValue(demoOrigin);
     });
 
-    await test.step("edit an offer: the preview follows the draft, nothing is written until Save", async () => {
+    await test.step("edit an offer: the real widget previews the draft and records nothing", async () => {
+      // Everything the page sends from here on, to check the preview's traffic.
+      const sent: Request[] = [];
+      const record = (req: Request) => sent.push(req);
+      page.on("request", record);
       await page.goto(at("offers"));
       await page
         .getByRole("button", { name: /^(Add an offer|Edit the offer) for “Too expensive”$/ })
@@ -116,13 +121,52 @@ test("a new merchant goes from sign-up to a recorded, exported and counted cance
       await page.getByLabel("For how many months").fill("2");
       await page.getByLabel("Title").fill("Stay for 40% less");
       await page.getByLabel("Button text").fill("Take 40% off");
+
+      // The widget's own dialog, in its open shadow root (Playwright's locators pierce it).
       const preview = page.locator("[data-widget-preview-slot]");
-      await expect(preview).toContainText("Stay for 40% less");
-      await expect(preview).toContainText("Take 40% off");
+      const dialog = preview.locator("windback-widget").getByRole("dialog");
+      await expect(dialog.getByRole("heading", { name: "Stay for 40% less" })).toBeVisible();
+      await expect(dialog.getByRole("button", { name: "Take 40% off" })).toBeVisible();
+      await expect(dialog).toContainText("40% off for 2 months");
       await page.getByLabel("Title").fill("Stay with us for 40% less");
-      await expect(preview).toContainText("Stay with us for 40% less");
-      await expect(preview).toContainText("40%");
+      await expect(
+        dialog.getByRole("heading", { name: "Stay with us for 40% less" }),
+      ).toBeVisible();
+      // Updated in place, never mounted twice.
+      await expect(preview.locator("windback-widget")).toHaveCount(1);
+
+      await test.step("click through the preview: take the offer, refuse it, close it", async () => {
+        const startOver = preview.getByRole("button", { name: /^Start the preview over/ });
+        await dialog.getByRole("button", { name: "Take 40% off" }).click();
+        await expect(dialog.getByRole("heading", { name: "Thank you." })).toBeVisible();
+        await expect(preview).toContainText("outcome “saved”");
+
+        await startOver.click();
+        await dialog.getByRole("button", { name: "No thanks, cancel" }).click();
+        await expect(dialog.getByRole("heading", { name: "Confirm cancellation" })).toBeVisible();
+        await dialog.getByRole("button", { name: "Cancel subscription" }).click();
+        await expect(preview).toContainText("outcome “cancelled”");
+
+        await startOver.click();
+        await expect(
+          dialog.getByRole("heading", { name: "Stay with us for 40% less" }),
+        ).toBeVisible();
+        await dialog.getByRole("button", { name: "Close" }).click();
+        await expect(preview).toContainText("outcome “dismissed”");
+      });
+
+      page.off("request", record);
+      // The real widget came from this server (loader and its UI file)...
+      const paths = sent.map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+      expect(paths).toContain("GET /widget.js");
+      expect(paths.some((p) => /^GET \/ui\.[0-9a-f]{8}\.js$/.test(p))).toBe(true);
+      // ...and never called the cancel-flow API or /track, nor wrote anything anywhere.
+      expect(paths.filter((p) => /\/api\/v1\/(cancel-flow\/|track)/.test(p))).toEqual([]);
       expect(writes.map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
+      const events = await fetch(`${stack.apiUrl}/api/v1/churn-events?limit=10`, {
+        headers: { Authorization: `Bearer ${secretKey}` },
+      });
+      expect(((await events.json()) as { total: number }).total).toBe(0);
 
       const saved = page.waitForResponse(
         (res) =>

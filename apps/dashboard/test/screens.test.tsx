@@ -3,8 +3,10 @@ import type {
   ChurnEvent,
   ChurnStats as PeriodStats,
   RetentionOffer,
+  WidgetPreviewHandle,
+  WidgetPreviewOptions,
 } from "@windback/protocol";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   button,
   byLabel,
@@ -228,8 +230,49 @@ const OFFER: RetentionOffer = {
   updated_at: "2026-03-01T00:00:00.000Z",
 };
 
+/**
+ * Stands in for widget.js's `Windback.preview` (the real one runs in e2e/tests/dashboard.spec.ts
+ * and packages/widget/test/preview.test.ts): records what the slot hands it.
+ */
+function fakeWidget() {
+  const seen = {
+    mounts: [] as WidgetPreviewOptions<HTMLElement>[],
+    updates: [] as Parameters<WidgetPreviewHandle["update"]>[0][],
+    restarts: 0,
+    destroyed: 0,
+  };
+  const preview = vi.fn(async (options: WidgetPreviewOptions<HTMLElement>) => {
+    seen.mounts.push(options);
+    const element = document.createElement("windback-widget");
+    element.textContent = options.offer.title;
+    options.container.append(element);
+    return {
+      update(changes) {
+        seen.updates.push(changes);
+        if (changes.offer) element.textContent = changes.offer.title;
+      },
+      restart: () => void seen.restarts++,
+      destroy() {
+        element.remove();
+        seen.destroyed++;
+      },
+    } satisfies WidgetPreviewHandle;
+  });
+  Object.assign(window, { Windback: { preview } });
+  return seen;
+}
+
 describe("Offers", () => {
-  it("the preview follows unsaved edits without any write request; saving sends the draft", async () => {
+  // Every editor mounts a preview: widget.js is faked unless a test says otherwise.
+  beforeEach(() => {
+    fakeWidget();
+  });
+  afterEach(() => {
+    delete (window as { Windback?: unknown }).Windback;
+  });
+
+  it("the preview mounts the widget and follows unsaved edits without any write request; saving sends the draft", async () => {
+    const widget = fakeWidget();
     const api = mount(
       "/dashboard/projects/acme/offers",
       signedIn({
@@ -243,16 +286,40 @@ describe("Offers", () => {
     (await waitFor(() => button("Edit the offer for “Too expensive”"))).click();
     const preview = await waitFor(() => {
       const found = document.querySelector("[data-widget-preview-slot]");
-      if (!found) throw new Error("no preview");
+      if (!found?.querySelector("windback-widget")) throw new Error("no preview");
       return found;
     });
-    expect(preview.textContent).toContain("50% off for 3 months");
+    expect(widget.mounts).toHaveLength(1);
+    expect(widget.mounts[0]).toMatchObject({
+      reason: "too_expensive",
+      offer: { offer_type: "discount", title: "Stay and save", discount_percent: 50 },
+    });
+    expect(preview.querySelector(".preview-widget")?.contains(widget.mounts[0]?.container ?? null));
+    expect(preview.textContent).toContain("Stay and save");
 
     type(byLabel("Title"), "Half price, still");
     type(byLabel("Discount (%)"), "40");
     await waitFor(() => expect(preview.textContent).toContain("Half price, still"));
-    expect(preview.textContent).toContain("40% off for 3 months");
+    expect(widget.updates.at(-1)?.offer).toMatchObject({
+      title: "Half price, still",
+      discount_percent: 40,
+      discount_duration_months: 3,
+    });
+    // Edits update the mounted preview: never a second mount.
+    expect(widget.mounts).toHaveLength(1);
     expect(api.seen.filter((r) => r.method !== "GET")).toEqual([]);
+
+    button("Start the preview over for “Too expensive”").click();
+    expect(widget.restarts).toBe(1);
+    widget.mounts[0]?.onDone?.({
+      outcome: "saved",
+      reason: "too_expensive",
+      reasonLabel: null,
+      feedbackText: null,
+      selectedOffer: null,
+      eventId: "preview",
+    });
+    await waitFor(() => expect(preview.textContent).toContain("outcome “saved”"));
 
     button("Save offer").click();
     await waitFor(() => expect(liveRegion()).toBe("Too expensive: Offer saved."));
@@ -267,6 +334,52 @@ describe("Offers", () => {
       cta_url: null,
     });
     expect(text()).toMatch(/“Half price, still”/);
+    // The editor closed: its preview is gone with it.
+    expect(widget.destroyed).toBe(1);
+    expect(document.querySelector("windback-widget")).toBeNull();
+  });
+
+  it("says so when widget.js cannot be loaded, and explains a disabled offer", async () => {
+    delete (window as { Windback?: unknown }).Windback;
+    const scripts: HTMLScriptElement[] = [];
+    const append = vi.spyOn(document.head, "append").mockImplementation((...nodes) => {
+      scripts.push(...(nodes as HTMLScriptElement[]));
+    });
+    mount(
+      "/dashboard/projects/acme/offers",
+      signedIn({
+        "GET /api/v1/projects/acme/retention-offers": {
+          status: 200,
+          body: list([{ ...OFFER, enabled: false, is_active: false }]),
+        },
+      }),
+    );
+    (await waitFor(() => button("Edit the offer for “Too expensive”"))).click();
+    const script = await waitFor(() => {
+      const found = scripts.find((s) => s.src.endsWith("/widget.js"));
+      if (!found) throw new Error("widget.js not requested");
+      return found;
+    });
+    script.onerror?.(new Event("error"));
+    const slot = document.querySelector("[data-widget-preview-slot]");
+    await waitFor(() =>
+      expect(slot?.querySelector('[role="alert"]')?.textContent).toMatch(
+        /could not be loaded from this server/,
+      ),
+    );
+    expect(slot?.textContent).toMatch(
+      /This offer is disabled: customers who pick this reason go straight to confirming/,
+    );
+    expect(slot?.querySelector("windback-widget")).toBeNull();
+
+    // A retry loads it again; this time it is there.
+    const widget = fakeWidget();
+    button("Try loading the preview again").click();
+    await waitFor(() =>
+      expect(slot?.querySelector("windback-widget")?.textContent).toBe("Stay and save"),
+    );
+    expect(widget.mounts).toHaveLength(1);
+    append.mockRestore();
   });
 
   it("refuses an out-of-range value before sending, and shows the server's refusals on their input", async () => {

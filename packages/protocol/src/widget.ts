@@ -79,6 +79,34 @@ export interface FrameEnvelope<M extends FrameToHostMessage | HostToFrameMessage
 /** Type names of {@link FrameToHostMessage}. */
 export type FrameMessageType = FrameToHostMessage["type"];
 
+/**
+ * `Windback.preview(options)`: the real flow UI mounted inline, starting on the offer screen, for
+ * showing a merchant an offer before it is saved (the dashboard's Offers screen, docs/design.md §8).
+ * It records nothing: its buttons move the flow through its steps without any request.
+ */
+export interface WidgetPreviewOptions<Container = unknown> {
+  /** The element (an `HTMLElement`) the preview is appended to, in its own shadow root. */
+  container: Container;
+  offer: PublicOffer;
+  /** The cancel reason the customer picked; defaults to `other`. */
+  reason?: string;
+  locale?: string;
+  /** `light` (default), `dark` or `auto` (follows `prefers-color-scheme`). */
+  theme?: "light" | "dark" | "auto";
+  /** Called with the result the host page would receive when the preview's flow ends. */
+  onDone?(result: WidgetResult): void;
+}
+
+/** What `Windback.preview()` resolves with. */
+export interface WidgetPreviewHandle {
+  /** Shows another offer or theme in place, on whatever step the preview is on. */
+  update(changes: Pick<Partial<WidgetPreviewOptions>, "offer" | "theme">): void;
+  /** Back to the offer screen. */
+  restart(): void;
+  /** Removes the preview from its container. */
+  destroy(): void;
+}
+
 /** One bundle of the widget's build manifest (`packages/widget/dist/manifest.json`). */
 export interface WidgetManifestEntry {
   file: string;

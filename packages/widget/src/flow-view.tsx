@@ -6,8 +6,9 @@
 import type { WidgetResult } from "@windback/protocol";
 import { render } from "preact";
 import type { ApiClient } from "./api-client";
+import type { FlowState } from "./core/flow";
 import type { Strings } from "./i18n/index";
-import { buildReasons, type Position, type ShowOptions, type Theme } from "./options";
+import { buildReasons, type Mode, type Position, type ShowOptions, type Theme } from "./options";
 import { createSession, type Session } from "./session";
 import { App, screenOf } from "./views/app";
 
@@ -18,9 +19,11 @@ export interface FlowViewOptions {
   strings: Strings;
   theme: Theme;
   position: Position;
-  mode: "modal" | "inline";
+  /** `preview`: inline in the merchant's page, where Escape, Tab and focus stay the page's. */
+  mode: Mode;
   /** Loaded with a `pub_test_` key: the dialog shows a "Test mode" badge (docs/design.md §11). */
   testMode?: boolean;
+  start?: Partial<FlowState>;
   onDone(result: WidgetResult): void;
 }
 
@@ -33,7 +36,9 @@ export interface FlowView {
 
 export function renderFlow(view: FlowViewOptions): FlowView {
   const { container, strings } = view;
-  const dark = view.theme === "auto" ? matchMedia("(prefers-color-scheme: dark)") : null;
+  const preview = view.mode === "preview";
+  // Always watched: a preview's theme may change to `auto` later (the host reads `view.theme`).
+  const dark = matchMedia("(prefers-color-scheme: dark)");
   let screen = "";
   const focus = () => container.querySelector<HTMLElement>(".wb-title")?.focus();
   const draw = () => {
@@ -42,7 +47,7 @@ export function renderFlow(view: FlowViewOptions): FlowView {
         state={session.state}
         dispatch={session.dispatch}
         strings={strings}
-        theme={(dark ? dark.matches : view.theme === "dark") ? "dark" : "light"}
+        theme={(view.theme === "auto" ? dark.matches : view.theme === "dark") ? "dark" : "light"}
         position={view.position}
         mode={view.mode}
         testMode={view.testMode}
@@ -51,8 +56,9 @@ export function renderFlow(view: FlowViewOptions): FlowView {
     );
     const next = screenOf(session.state);
     if (next !== screen) {
+      // A preview's first screen leaves focus where the merchant is typing.
+      if (screen || !preview) focus();
       screen = next;
-      focus();
     }
   };
   const session = createSession({
@@ -61,6 +67,7 @@ export function renderFlow(view: FlowViewOptions): FlowView {
     customer: view.options,
     onChange: draw,
     onDone: view.onDone,
+    start: view.start,
   });
   // Escape closes the dialog wherever focus is, even after it fell out to <body>. Caught first
   // (capture) and stopped, so the host page's own Escape handlers do not also fire.
@@ -71,15 +78,15 @@ export function renderFlow(view: FlowViewOptions): FlowView {
       session.dispatch({ type: "DISMISS" });
     }
   };
-  document.addEventListener("keydown", onEscape, true);
-  dark?.addEventListener("change", draw);
+  if (!preview) document.addEventListener("keydown", onEscape, true);
+  dark.addEventListener("change", draw);
   draw();
   return {
     session,
     focus,
     unmount() {
       document.removeEventListener("keydown", onEscape, true);
-      dark?.removeEventListener("change", draw);
+      dark.removeEventListener("change", draw);
       render(null, container);
     },
   };

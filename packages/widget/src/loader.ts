@@ -5,7 +5,13 @@
  * second, content-hashed file fetched with SRI on idle or at the first `show()`; when it fails
  * or takes longer than 3 s, `show()` resolves `outcome: "error"` so the host goes on cancelling.
  */
-import { WIDGET_TIMEOUT_MS, type WidgetEvent, type WidgetResult } from "@windback/protocol";
+import {
+  WIDGET_TIMEOUT_MS,
+  type WidgetEvent,
+  type WidgetPreviewHandle,
+  type WidgetPreviewOptions,
+  type WidgetResult,
+} from "@windback/protocol";
 import { createApiClient, createTracker } from "./api-client";
 import { errorResult } from "./core/frame-host";
 import { callbackOf, eventOf, safeCall } from "./notify";
@@ -31,6 +37,8 @@ export interface WindbackApi {
   /** Adds an observer; returns a function that removes it. */
   on(event: WidgetEvent, handler: Handler): () => void;
   track(event: string, properties?: Record<string, unknown>): void;
+  /** Mounts the flow inline on the offer screen, sending nothing (the dashboard's preview). */
+  preview(options: WidgetPreviewOptions<HTMLElement>): Promise<WidgetPreviewHandle>;
   version: string;
   q?: ArrayLike<unknown>[];
 }
@@ -196,6 +204,9 @@ function install(): WindbackApi {
         occurred_at: new Date().toISOString(),
       });
     },
+    // No 3 s rule here: a preview blocks nobody, and a failed UI load rejects for the page to show.
+    preview: (options: WidgetPreviewOptions<HTMLElement>) =>
+      loadUi().then((loaded) => loaded.preview(options, assetBase)),
     version: __WINDBACK_VERSION__,
   };
 

@@ -1,6 +1,7 @@
 /**
  * Creates the isolated host for the script-tag widget: a `<windback-widget>` element appended to
- * `<body>` with an open shadow root that carries the widget's styles.
+ * `<body>` (or, for a preview, to the given element, in the page's flow) with an open shadow root
+ * that carries the widget's styles.
  */
 import css from "./views/styles.css?inline";
 
@@ -30,19 +31,21 @@ function applyStyles(target: ShadowRoot, nonce?: string): void {
 }
 
 export function mountShadow(options: {
-  zIndex: number;
+  zIndex?: number;
   theme: string;
-  nonce?: string;
+  nonce?: string | undefined;
+  parent?: HTMLElement;
 }): ShadowMount {
+  const { parent } = options;
   const host = document.createElement("windback-widget");
   host.dataset.theme = options.theme;
   // Inline !important beats any author rule, even `* { … !important }` on the host page.
-  host.style.cssText = `all:initial!important;position:fixed!important;inset:0!important;z-index:${options.zIndex}!important;display:block!important`;
+  host.style.cssText = `all:initial!important;display:block!important${parent ? "" : `;position:fixed!important;inset:0!important;z-index:${options.zIndex}!important`}`;
   const shadow = host.attachShadow({ mode: "open" });
   applyStyles(shadow, options.nonce);
   const container = document.createElement("div");
   shadow.append(container);
-  document.body.append(host);
+  (parent ?? document.body).append(host);
   return { container, destroy: () => host.remove() };
 }
 

@@ -5,6 +5,8 @@ import type { Strings } from "./i18n/index";
 
 export type Theme = "light" | "dark" | "auto";
 export type Position = "center" | "bottom-right" | "bottom-left";
+/** `modal` floats over the host page; `inline` fills the iframe; `preview` sits in a page. */
+export type Mode = "modal" | "inline" | "preview";
 
 export interface CustomReason {
   /** The reason id sent to the API; `id` is accepted as an alias. */

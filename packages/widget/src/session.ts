@@ -21,7 +21,8 @@ import {
 import type { ShowOptions } from "./options";
 
 export interface Session {
-  readonly state: FlowState;
+  /** Set only by the preview, to show the merchant's latest edit of the offer in place. */
+  state: FlowState;
   dispatch(event: FlowEvent): void;
 }
 
@@ -31,6 +32,8 @@ export interface SessionOptions {
   customer: ShowOptions;
   onChange(state: FlowState): void;
   onDone(result: WidgetResult): void;
+  /** Where the flow starts instead of the reasons step (the preview starts on the offer). */
+  start?: Partial<FlowState> | undefined;
 }
 
 const NOT_CONFIGURED = flowError("NOT_CONFIGURED", "No public key");
@@ -41,7 +44,7 @@ export function createSession(options: SessionOptions): Session {
   const token = typeof customer.customerToken === "string" && customer.customerToken;
   const withToken = <T extends object>(body: T) =>
     token ? { ...body, customer_token: token } : body;
-  let state = initialState(options.reasons);
+  let state: FlowState = { ...initialState(options.reasons), ...options.start };
 
   function dispatch(event: FlowEvent): void {
     const previous = state;
@@ -130,6 +133,10 @@ export function createSession(options: SessionOptions): Session {
   return {
     get state() {
       return state;
+    },
+    set state(next) {
+      state = next;
+      options.onChange(next);
     },
     dispatch,
   };

@@ -6,7 +6,7 @@ import { type PublicOffer, REASON_TEXT_MAX_LENGTH } from "@windback/protocol";
 import type { ComponentChildren } from "preact";
 import { type FlowEvent, type FlowState, reasonOf } from "../core/flow";
 import { format, type Strings, type Template } from "../i18n/index";
-import type { Position } from "../options";
+import type { Mode, Position } from "../options";
 
 export interface AppProps {
   state: FlowState;
@@ -15,8 +15,7 @@ export interface AppProps {
   /** `auto` is resolved by the caller (matchMedia), so the CSS carries one dark palette. */
   theme: "light" | "dark";
   position: Position;
-  /** `modal` floats over the host page; `inline` fills the iframe. */
-  mode: "modal" | "inline";
+  mode: Mode;
   /** Shows the "Test mode" badge: the flow writes test data (a `pub_test_` key). */
   testMode?: boolean | undefined;
 }
@@ -303,9 +302,11 @@ export function App(props: AppProps) {
   const { state, dispatch, strings: t, theme, position, mode } = props;
   const Screen = SCREENS[screenOf(state)] ?? ReasonsScreen;
 
-  // Escape is handled on the document (flow-view.tsx), wherever focus is.
+  // Escape is handled on the document (flow-view.tsx), wherever focus is. A preview is part of
+  // the merchant's page: Tab passes through it and it is not modal.
+  const preview = mode === "preview";
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "Tab") trapTab(event, event.currentTarget as HTMLElement);
+    if (event.key === "Tab" && !preview) trapTab(event, event.currentTarget as HTMLElement);
   };
 
   return (
@@ -320,7 +321,7 @@ export function App(props: AppProps) {
       <div
         class="wb-dialog"
         role="dialog"
-        aria-modal="true"
+        aria-modal={!preview}
         aria-labelledby={TITLE_ID}
         tabIndex={-1}
         onKeyDown={onKeyDown}
