@@ -143,7 +143,7 @@ function EndpointEditor(props: {
         maxLength={2048}
         required
         value={form.url}
-        onValue={(url) => setForm({ ...form, url })}
+        onValue={(url) => setForm((f) => ({ ...f, url }))}
         hint="Your server's address that receives the messages (https:)."
         error={errors.url}
       />
@@ -151,7 +151,7 @@ function EndpointEditor(props: {
         label="Description (optional)"
         maxLength={500}
         value={form.description}
-        onValue={(description) => setForm({ ...form, description })}
+        onValue={(description) => setForm((f) => ({ ...f, description }))}
         error={errors.description}
       />
       <fieldset
@@ -171,7 +171,10 @@ function EndpointEditor(props: {
                 type="checkbox"
                 id={id}
                 checked={form.eventTypes.includes(type)}
-                onChange={(e) => setForm(toggleEventType(form, type, e.currentTarget.checked))}
+                onChange={(e) => {
+                  const { checked } = e.currentTarget;
+                  setForm((f) => toggleEventType(f, type, checked));
+                }}
               />
               <label for={id}>
                 <code>{type}</code> <span class="sub">{EVENT_TYPE_HINTS[type]}</span>
@@ -192,7 +195,10 @@ function EndpointEditor(props: {
             id={enabledId}
             checked={form.enabled}
             aria-describedby={endpoint.disabled_reason ? `${enabledId}-hint` : undefined}
-            onChange={(e) => setForm({ ...form, enabled: e.currentTarget.checked })}
+            onChange={(e) => {
+              const { checked } = e.currentTarget;
+              setForm((f) => ({ ...f, enabled: checked }));
+            }}
           />
           <label for={enabledId}>Enabled (messages are sent)</label>
           {!endpoint.enabled && endpoint.disabled_reason && (
