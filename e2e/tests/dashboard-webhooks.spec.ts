@@ -95,7 +95,7 @@ test("webhooks: create, secret once, a verified test message, a failure redelive
     expect(await page.content()).not.toContain(secret);
 
     // Send test: the receiver gets a message that verifies with the secret shown.
-    await page.getByRole("button", { name: `Send a test message to ${receiver.url}` }).click();
+    await page.getByRole("button", { name: `Send test to ${receiver.url}` }).click();
     const queued = card.getByRole("status").filter({ hasText: "Test message queued" });
     await expect(queued).toBeVisible();
     const messageId = ((await queued.locator("code").first().textContent()) ?? "").trim();
@@ -122,7 +122,7 @@ test("webhooks: create, secret once, a verified test message, a failure redelive
 
     // The receiver fails once: the log shows it; Redeliver sends the same message again.
     receiver.state.failures = 1;
-    await page.getByRole("button", { name: `Send a test message to ${receiver.url}` }).click();
+    await page.getByRole("button", { name: `Send test to ${receiver.url}` }).click();
     await expect(queued.locator("code").first()).not.toHaveText(messageId);
     const failedId = ((await queued.locator("code").first().textContent()) ?? "").trim();
     const failedRow = rowsOf(failedId).and(card.locator("[data-delivery-status='failed']"));

@@ -151,7 +151,7 @@ describe("Webhooks", () => {
         },
       }),
     );
-    (await waitFor(() => button(`Send a test message to ${ENDPOINT.url}`))).click();
+    (await waitFor(() => button(`Send test to ${ENDPOINT.url}`))).click();
     await waitFor(() => expect(text()).toMatch(/Test message queued: msg_test1/));
     await waitFor(() => expect(document.querySelector("tr[data-delivery-status]")).not.toBeNull());
     const row = document.querySelector("tr[data-delivery-attempt='1']");

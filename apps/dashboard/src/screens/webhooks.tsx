@@ -442,7 +442,7 @@ function EndpointCard(props: {
           class="button button-small"
           onClick={sendTest}
           disabled={busy}
-          aria-label={`Send a test message to ${endpoint.url}`}
+          aria-label={`Send test to ${endpoint.url}`}
         >
           {busy ? "Sending…" : "Send test"}
         </button>
@@ -467,7 +467,7 @@ function EndpointCard(props: {
           type="button"
           class="button button-small"
           onClick={() => props.onAsk({ kind: "rotate", endpoint })}
-          aria-label={`Rotate the signing secret of ${endpoint.url}`}
+          aria-label={`Rotate secret of ${endpoint.url}`}
         >
           Rotate secret…
         </button>
