@@ -119,6 +119,8 @@ test("webhooks: create, secret once, a verified test message, a failure redelive
     const rowsOf = (id: string) => card.locator("tbody tr", { hasText: id });
     await expect(rowsOf(messageId)).toHaveAttribute("data-delivery-status", "succeeded");
     await expect(rowsOf(messageId)).toContainText("200");
+    // The card follows the log: its last success is no longer "Never".
+    await expect(card.locator(".dl-row", { hasText: "Last success" })).not.toContainText("Never");
 
     // The receiver fails once: the log shows it; Redeliver sends the same message again.
     receiver.state.failures = 1;

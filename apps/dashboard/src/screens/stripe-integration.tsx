@@ -23,6 +23,8 @@ function SecretForm(props: {
   project: Project;
   integration: StripeIntegration;
   onSaved(integration: StripeIntegration): void;
+  /** Asks to remove the saved secret (shown when one is set). */
+  onRemove(): void;
 }) {
   const { api, announce } = useApp();
   const [secret, setSecret] = useState("");
@@ -80,6 +82,11 @@ function SecretForm(props: {
         <button type="submit" class="button button-primary" disabled={busy}>
           {busy ? "Saving…" : configured ? "Replace the secret" : "Save the secret"}
         </button>
+        {configured && (
+          <button type="button" class="button button-danger" onClick={props.onRemove}>
+            Remove the secret…
+          </button>
+        )}
       </div>
     </form>
   );
@@ -185,21 +192,11 @@ export function StripeIntegrationScreen({ project }: { project: Project }) {
           project={project}
           integration={data}
           onSaved={(saved) => integration.update(() => saved)}
+          onRemove={() => {
+            setDialogError(null);
+            setConfirming(true);
+          }}
         />
-        {data.configured && (
-          <div class="toolbar">
-            <button
-              type="button"
-              class="button button-danger"
-              onClick={() => {
-                setDialogError(null);
-                setConfirming(true);
-              }}
-            >
-              Remove the secret…
-            </button>
-          </div>
-        )}
       </section>
       {confirming && (
         <ConfirmDialog

@@ -234,7 +234,7 @@ function DeliveryRow(props: {
     <tr data-delivery-attempt={d.attempt} data-delivery-status={d.status}>
       <th scope="row">
         <code>{d.event_type}</code>
-        <span class="sub">
+        <span class="sub message-id">
           <code>{d.message_id}</code>
         </span>
       </th>
@@ -271,7 +271,13 @@ function DeliveryRow(props: {
   );
 }
 
-function DeliveryLog(props: { project: Project; endpoint: WebhookEndpoint; generation: number }) {
+function DeliveryLog(props: {
+  project: Project;
+  endpoint: WebhookEndpoint;
+  generation: number;
+  /** An attempt finished: the endpoint's last success or failure has changed. */
+  onSettled(): void;
+}) {
   const { api, announce } = useApp();
   const { project, endpoint } = props;
   const log = useResource(
@@ -288,6 +294,16 @@ function DeliveryLog(props: { project: Project; endpoint: WebhookEndpoint; gener
     const timer = setTimeout(log.reload, POLL_MS);
     return () => clearTimeout(timer);
   }, [polling, log.state]);
+  const settled = useRef(props.onSettled);
+  settled.current = props.onSettled;
+  const finished = list.filter((d) => d.status !== "pending").length;
+  const seen = useRef<number | null>(null);
+  useEffect(() => {
+    if (log.state.status !== "ok") return;
+    // Also on the first answer: an attempt may have finished before the log opened.
+    if (finished !== seen.current) settled.current();
+    seen.current = finished;
+  }, [finished, log.state.status]);
 
   const redeliver = async (delivery: WebhookDelivery) => {
     const result = await api.webhookEndpoints.redeliver(project.slug, endpoint.id, delivery.id);
@@ -368,6 +384,8 @@ function EndpointCard(props: {
   endpoint: WebhookEndpoint;
   onEdit(): void;
   onAsk(pending: Pending): void;
+  /** Something the endpoint list shows (last success or failure) may have changed. */
+  onChanged(): void;
 }) {
   const { api, announce } = useApp();
   const { project, endpoint } = props;
@@ -488,7 +506,14 @@ function EndpointCard(props: {
         </p>
       )}
       <section id={logId} hidden={!logOpen} aria-label={`Delivery log of ${endpoint.url}`}>
-        {logOpen && <DeliveryLog project={project} endpoint={endpoint} generation={generation} />}
+        {logOpen && (
+          <DeliveryLog
+            project={project}
+            endpoint={endpoint}
+            generation={generation}
+            onSettled={props.onChanged}
+          />
+        )}
       </section>
     </article>
   );
@@ -581,6 +606,7 @@ export function WebhooksScreen({ project }: { project: Project }) {
               project={project}
               endpoint={endpoint}
               onEdit={() => setEditing(endpoint.id)}
+              onChanged={endpoints.reload}
               onAsk={(next) => {
                 setDialogError(null);
                 setPending(next);
