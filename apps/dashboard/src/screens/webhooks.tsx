@@ -155,7 +155,7 @@ function EndpointEditor(props: {
         error={errors.description}
       />
       <fieldset
-        class={`field${errors.event_types ? " field-invalid" : ""}`}
+        class={`field event-types${errors.event_types ? " field-invalid" : ""}`}
         id={typesId}
         aria-describedby={errors.event_types ? `${typesId}-error` : undefined}
       >
@@ -189,18 +189,22 @@ function EndpointEditor(props: {
         )}
       </fieldset>
       {endpoint && (
-        <div class="check">
-          <input
-            type="checkbox"
-            id={enabledId}
-            checked={form.enabled}
-            aria-describedby={endpoint.disabled_reason ? `${enabledId}-hint` : undefined}
-            onChange={(e) => {
-              const { checked } = e.currentTarget;
-              setForm((f) => ({ ...f, enabled: checked }));
-            }}
-          />
-          <label for={enabledId}>Enabled (messages are sent)</label>
+        <div class="field">
+          <div class="check">
+            <input
+              type="checkbox"
+              id={enabledId}
+              checked={form.enabled}
+              aria-describedby={
+                !endpoint.enabled && endpoint.disabled_reason ? `${enabledId}-hint` : undefined
+              }
+              onChange={(e) => {
+                const { checked } = e.currentTarget;
+                setForm((f) => ({ ...f, enabled: checked }));
+              }}
+            />
+            <label for={enabledId}>Enabled (messages are sent)</label>
+          </div>
           {!endpoint.enabled && endpoint.disabled_reason && (
             <p class="hint" id={`${enabledId}-hint`}>
               Disabled: {endpoint.disabled_reason}. Enable it to resume its pending messages.
@@ -501,8 +505,8 @@ function EndpointCard(props: {
       <InlineError error={error} />
       {queued && (
         <p class="notice" role="status">
-          Test message queued: <code>{queued}</code> (the <code>webhook-id</code> your server
-          receives).
+          Test message queued: <code class="message-id">{queued}</code> (the <code>webhook-id</code>{" "}
+          your server receives).
         </p>
       )}
       <section id={logId} hidden={!logOpen} aria-label={`Delivery log of ${endpoint.url}`}>
