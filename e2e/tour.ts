@@ -4,6 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { chromium, type FrameLocator, type Page } from "@playwright/test";
 import { ROOT, type Stack, startStack } from "./support/stack";
@@ -197,6 +199,7 @@ async function dashboardTour(browser: import("@playwright/test").Browser, stack:
       if (prepare) await prepare(page);
       await dashboardShot(page, name);
     }
+    await webhooksTour(page, project);
     // One event's detail, from the list.
     await page.goto(`${project}/events`);
     await dashboardReady(page);
@@ -205,6 +208,48 @@ async function dashboardTour(browser: import("@playwright/test").Browser, stack:
     await dashboardShot(page, "churn-event");
     await context.close();
   }
+}
+
+/**
+ * Webhooks with an endpoint at a receiver on 127.0.0.1 (the stack allows private targets) and
+ * its log after a test message; then Stripe with the URL filled by a public key made in this tab.
+ */
+async function webhooksTour(page: Page, project: string) {
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(204).end());
+  });
+  await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/windback-webhooks`;
+  try {
+    await page.goto(`${project}/webhooks`);
+    await dashboardReady(page);
+    await page.getByRole("button", { name: "Add an endpoint" }).click();
+    await page.getByLabel("URL", { exact: true }).fill(url);
+    await page.getByLabel("Description (optional)").fill("Billing backend");
+    await page.getByRole("button", { name: "Add the endpoint" }).click();
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    await page.getByRole("button", { name: `Send test to ${url}` }).click();
+    await page.locator("tr[data-delivery-status='succeeded']").waitFor();
+    await dashboardReady(page);
+    await dashboardShot(page, "webhooks");
+  } finally {
+    receiver.close();
+    receiver.closeAllConnections();
+  }
+
+  await page.goto(`${project}/keys`);
+  await dashboardReady(page);
+  await page.getByRole("button", { name: "Create public key" }).click();
+  await page.locator(".new-key").waitFor();
+  await page.goto(`${project}/integrations/stripe`);
+  await dashboardReady(page);
+  await page
+    .getByLabel("Signing secret", { exact: true })
+    .fill("whsec_tourExampleSecret0123456789");
+  await page.getByRole("button", { name: "Save the secret" }).click();
+  await page.getByText("A signing secret is set").waitFor();
+  await dashboardShot(page, "stripe");
 }
 
 main().catch((error: unknown) => {

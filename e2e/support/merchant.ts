@@ -54,6 +54,20 @@ export async function createMerchant(apiUrl: string, email: string): Promise<Mer
     );
     eventId = created.data.id;
   }
+  // After the events, so it has no messages: the Webhooks screen shows a card with an empty log.
+  const endpoint = await fetch(`${apiUrl}/api/v1/projects/${slug}/webhook-endpoints`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${registered.data.token}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({
+      url: "https://hooks.example.com/windback",
+      description: "Billing backend",
+      event_types: ["cancel_flow.offer_accepted", "churn_event.lost"],
+    }),
+  });
+  if (endpoint.status !== 201) throw new Error(`creating a webhook endpoint: ${endpoint.status}`);
   return { email, password, slug, eventId };
 }
 
@@ -78,6 +92,8 @@ export function dashboardScreens(apiUrl: string, merchant: Merchant) {
     { name: "api keys", url: `${project}/keys` },
     { name: "allowed origins", url: `${project}/origins` },
     { name: "settings", url: `${project}/settings` },
+    { name: "webhooks", url: `${project}/webhooks` },
+    { name: "stripe", url: `${project}/integrations/stripe` },
     { name: "account", url: `${apiUrl}/dashboard/account` },
   ];
 }

@@ -30,6 +30,8 @@ export interface ApiOptions {
   /** The cancel-flow budget per key; the real default (10 / 15 s) when omitted. */
   cancelFlowLimit?: number;
   port?: number;
+  /** More environment for the API (docs/design.md §4). */
+  env?: Record<string, string>;
 }
 
 /** The built API for a browser test: its log (warn and up) goes to the runner's output. */
@@ -40,6 +42,7 @@ export function startApi(options: ApiOptions): Promise<ApiProcess> {
     ...(options.cancelFlowLimit !== undefined && {
       rateLimits: { cancelFlow: options.cancelFlowLimit },
     }),
+    ...(options.env && { env: options.env }),
     logLevel: process.env.E2E_API_LOG_LEVEL ?? "warn",
     output: "inherit",
     // A shared, busy machine can take longer than the default 20 s to start Node.
@@ -104,6 +107,17 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/**
+ * Outbound webhooks in the browser tests (docs/webhooks.md): the test's receiver listens on
+ * 127.0.0.1, which the SSRF guard refuses unless private targets are allowed; and the automatic
+ * retry after a failure waits 10 minutes, so what the delivery log shows after "Redeliver" is
+ * Redeliver's doing (the default schedule would retry by itself after about 5 s).
+ */
+const WEBHOOK_TEST_ENV = {
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+  WEBHOOK_RETRY_SCHEDULE_MS: "0,600000",
+};
+
 export interface Stack {
   apiUrl: string;
   /** The allowed demo page. */
@@ -127,6 +141,7 @@ export async function startStack(options: { cancelFlowLimit?: number } = {}): Pr
   const api = await startApi({
     databasePath,
     ...(options.cancelFlowLimit !== undefined && { cancelFlowLimit: options.cancelFlowLimit }),
+    env: WEBHOOK_TEST_ENV,
   });
   const stoppers: Array<() => Promise<void>> = [() => api.stop()];
   try {

@@ -39,6 +39,7 @@ const SCREEN_NAMES = [
   ...dashboardScreens("", { email: "", password: "", slug: "", eventId: "" }).map((s) => s.name),
   "offer editor",
   "rotate dialog",
+  "webhook form and log",
 ];
 
 for (const scheme of ["light", "dark"] as const) {
@@ -65,6 +66,17 @@ for (const scheme of ["light", "dark"] as const) {
           await expect(
             page.locator("[data-widget-preview-slot] windback-widget").getByRole("dialog"),
           ).toBeVisible();
+        } else if (name === "webhook form and log") {
+          await page.goto(`${project}/webhooks`);
+          await screenReady(page);
+          await page.getByRole("button", { name: "Add an endpoint" }).click();
+          await page.getByRole("button", { name: "Add the endpoint" }).click();
+          await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute(
+            "aria-invalid",
+            "true",
+          );
+          await page.getByRole("button", { name: "Show the delivery log" }).click();
+          await screenReady(page);
         } else {
           await page.goto(`${project}/keys`);
           await screenReady(page);

@@ -35,6 +35,8 @@ const screens = {
   keys: lazy(() => import("./screens/api-keys").then((m) => m.ApiKeysScreen)),
   origins: lazy(() => import("./screens/allowed-origins").then((m) => m.AllowedOriginsScreen)),
   settings: lazy(() => import("./screens/project-settings").then((m) => m.ProjectSettingsScreen)),
+  webhooks: lazy(() => import("./screens/webhooks").then((m) => m.WebhooksScreen)),
+  stripe: lazy(() => import("./screens/stripe-integration").then((m) => m.StripeIntegrationScreen)),
 };
 
 /** Loads the other screens once the browser is idle, so later navigation does not wait. */
@@ -216,6 +218,8 @@ const ROUTES: [string, ComponentType][] = [
   [`${BASE}/projects/:slug/keys`, projectRoute(screens.keys)],
   [`${BASE}/projects/:slug/origins`, projectRoute(screens.origins)],
   [`${BASE}/projects/:slug/settings`, projectRoute(screens.settings)],
+  [`${BASE}/projects/:slug/webhooks`, projectRoute(screens.webhooks)],
+  [`${BASE}/projects/:slug/integrations/stripe`, projectRoute(screens.stripe)],
   [BASE, authRoute(Home)],
 ];
 

@@ -10,7 +10,7 @@ import { type ApiFailure, describeFailure } from "../lib/api-client";
 import { PROJECT_SECTIONS, type ProjectSection, paths } from "../lib/paths";
 import { THEME_LABELS, THEMES, type ThemeChoice } from "../lib/theme";
 
-const PROJECT_PATH = /^\/dashboard\/projects\/([^/]+)(?:\/([a-z]+))?/;
+const PROJECT_PATH = /^\/dashboard\/projects\/([^/]+)(?:\/([a-z/-]+))?/;
 
 /** The project slug and section of a path such as `/dashboard/projects/acme/offers`. */
 function projectOfPath(path: string): { slug: string; section: ProjectSection | null } | null {
@@ -22,7 +22,10 @@ function projectOfPath(path: string): { slug: string; section: ProjectSection | 
   } catch {
     return null;
   }
-  const section = PROJECT_SECTIONS.find((s) => s.id === match[2])?.id ?? null;
+  // A section is one segment (`offers`) or two (`integrations/stripe`); deeper paths belong to it.
+  const rest = match[2] ?? "";
+  const section =
+    PROJECT_SECTIONS.find((s) => rest === s.id || rest.startsWith(`${s.id}/`))?.id ?? null;
   return { slug, section };
 }
 

@@ -13,7 +13,9 @@ import type {
   CreatedApiKey,
   CreatedCustomerTokenSecret,
   CreatedProject,
+  CreatedWebhookEndpoint,
   CreateProjectBody,
+  CreateWebhookEndpointBody,
   CustomerTokenSecret,
   DataResponse,
   KeyType,
@@ -25,10 +27,17 @@ import type {
   Project,
   RegisterBody,
   RetentionOffer,
+  RotatedWebhookSecret,
   StatsInterval,
   StatsTimeseries,
+  StripeIntegration,
+  StripeIntegrationBody,
   UpdateProjectBody,
+  UpdateWebhookEndpointBody,
   User,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookMessageQueued,
   WidgetManifest,
 } from "@windback/protocol";
 import {
@@ -47,6 +56,8 @@ const unwrap = <T>(result: ApiResult<DataResponse<T>>): ApiResult<T> =>
   mapResult(result, (body) => body.data);
 
 const project = (slug: string) => `/projects/${encodeURIComponent(slug)}`;
+const webhookEndpoint = (slug: string, id: string) =>
+  `${project(slug)}/webhook-endpoints/${encodeURIComponent(id)}`;
 
 export interface Period {
   from: string;
@@ -224,6 +235,61 @@ export function createEndpoints(
             ...(signal && { signal }),
           })
           .then(unwrap),
+    },
+
+    webhookEndpoints: {
+      list: (slug: string, signal?: AbortSignal) =>
+        client.get<List<WebhookEndpoint>>(
+          `${project(slug)}/webhook-endpoints`,
+          signal && { signal },
+        ),
+      create: (slug: string, body: CreateWebhookEndpointBody) =>
+        client
+          .post<DataResponse<CreatedWebhookEndpoint>>(`${project(slug)}/webhook-endpoints`, {
+            body,
+          })
+          .then(unwrap),
+      update: (slug: string, id: string, body: UpdateWebhookEndpointBody) =>
+        client
+          .patch<DataResponse<WebhookEndpoint>>(webhookEndpoint(slug, id), { body })
+          .then(unwrap),
+      remove: (slug: string, id: string) => client.delete<null>(webhookEndpoint(slug, id)),
+      rotateSecret: (slug: string, id: string) =>
+        client
+          .post<DataResponse<RotatedWebhookSecret>>(`${webhookEndpoint(slug, id)}/rotate-secret`)
+          .then(unwrap),
+      sendTest: (slug: string, id: string) =>
+        client
+          .post<DataResponse<WebhookMessageQueued>>(`${webhookEndpoint(slug, id)}/test`)
+          .then(unwrap),
+      deliveries: (slug: string, id: string, signal?: AbortSignal) =>
+        client.get<List<WebhookDelivery>>(`${webhookEndpoint(slug, id)}/deliveries`, {
+          query: { limit: LIST_MAX },
+          ...(signal && { signal }),
+        }),
+      redeliver: (slug: string, id: string, deliveryId: string) =>
+        client
+          .post<DataResponse<WebhookDelivery>>(
+            `${webhookEndpoint(slug, id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
+          )
+          .then(unwrap),
+    },
+
+    stripeIntegration: {
+      get: (slug: string, signal?: AbortSignal) =>
+        client
+          .get<DataResponse<StripeIntegration>>(
+            `${project(slug)}/integrations/stripe`,
+            signal && { signal },
+          )
+          .then(unwrap),
+      set: (slug: string, webhookSecret: string) =>
+        client
+          .put<DataResponse<StripeIntegration>>(`${project(slug)}/integrations/stripe`, {
+            body: { webhook_secret: webhookSecret } satisfies StripeIntegrationBody,
+          })
+          .then(unwrap),
+      remove: (slug: string) => client.delete<null>(`${project(slug)}/integrations/stripe`),
     },
 
     widgetManifest: (signal?: AbortSignal) =>

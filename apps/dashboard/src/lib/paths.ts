@@ -13,6 +13,8 @@ export const PROJECT_SECTIONS = [
   { id: "install", label: "Install" },
   { id: "keys", label: "API keys" },
   { id: "origins", label: "Allowed origins" },
+  { id: "webhooks", label: "Webhooks" },
+  { id: "integrations/stripe", label: "Stripe" },
   { id: "settings", label: "Settings" },
 ] as const;
 export type ProjectSection = (typeof PROJECT_SECTIONS)[number]["id"];
