@@ -379,7 +379,7 @@ export const pgMigrations: readonly PgMigration[] = [
   },
   {
     version: 9,
-    name: "counters sharded per connection, so concurrent writes of one project do not queue on one row",
+    name: "counters sharded per connection, so concurrent writes of one project do not queue on one row; churn_daily keyed for the timeseries",
     sql: `
       -- Every write of a project's events adds to the same counter rows (same reason, status and
       -- day), and a row's lock is held until COMMIT: concurrent writes would wait for each other's
@@ -391,8 +391,9 @@ export const pgMigrations: readonly PgMigration[] = [
         offer_shown, offer_declined, offer_accepted, mrr_verified, shard);
       ALTER TABLE churn_daily ADD COLUMN shard SMALLINT NOT NULL DEFAULT 0;
       ALTER TABLE churn_daily DROP CONSTRAINT churn_daily_pkey;
-      ALTER TABLE churn_daily ADD PRIMARY KEY (project_id, livemode, day, source, cancel_reason,
-        status, offer_shown, offer_declined, offer_accepted, mrr_verified, shard);
+      -- As SQLite's migration 9: the timeseries' grouping dimensions right after the day.
+      ALTER TABLE churn_daily ADD PRIMARY KEY (project_id, livemode, day, source, status,
+        offer_shown, offer_declined, offer_accepted, cancel_reason, mrr_verified, shard);
 
       CREATE OR REPLACE FUNCTION churn_counters_add(e churn_events, delta INTEGER) RETURNS void
       LANGUAGE plpgsql AS $$

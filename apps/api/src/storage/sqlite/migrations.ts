@@ -605,9 +605,38 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 9,
-    name: "nothing on SQLite: PostgreSQL's migration 9 shards its counters per connection",
-    // Kept so that version N means the same logical schema on both backends; SQLite has a
-    // single writer, so its counter rows are never contended.
-    sql: "",
+    name: "churn_daily keyed for the timeseries: its grouping dimensions right after the day",
+    sql: `
+      -- The timeseries groups a day's counters by source, status and the offer flags, not by
+      -- reason or MRR verification: with those two last in the key, its read is one ordered pass
+      -- over the key (no sort), whatever the number of events. Rebuilt under the same name; the
+      -- triggers on churn_events insert into it by name and column order, both unchanged
+      -- (legacy_alter_table: the rename must not try to rewrite them while the old table is gone).
+      CREATE TABLE churn_daily_new (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        livemode INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        source TEXT NOT NULL,
+        cancel_reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        offer_shown INTEGER NOT NULL,
+        offer_declined INTEGER NOT NULL,
+        offer_accepted INTEGER NOT NULL,
+        mrr_verified INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        mrr_cents INTEGER NOT NULL,
+        PRIMARY KEY (project_id, livemode, day, source, status, offer_shown, offer_declined,
+          offer_accepted, cancel_reason, mrr_verified)
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO churn_daily_new (project_id, livemode, day, source, cancel_reason, status,
+          offer_shown, offer_declined, offer_accepted, mrr_verified, events, mrr_cents)
+        SELECT project_id, livemode, day, source, cancel_reason, status, offer_shown,
+          offer_declined, offer_accepted, mrr_verified, events, mrr_cents
+        FROM churn_daily;
+      PRAGMA legacy_alter_table = ON;
+      DROP TABLE churn_daily;
+      ALTER TABLE churn_daily_new RENAME TO churn_daily;
+      PRAGMA legacy_alter_table = OFF;
+    `,
   },
 ];
