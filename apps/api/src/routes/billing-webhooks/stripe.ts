@@ -82,6 +82,21 @@ export const stripeWebhookRoutes: FastifyPluginAsyncTypebox<{
           ERROR_CODES.WEBHOOK_SIGNATURE_INVALID,
         );
       }
+      // A correctly signed body is still only an event if it has an id and a type (the fuzzer
+      // found a signed `[]` reaching the store as a null id: a 500).
+      const shape = event as unknown as { id?: unknown; type?: unknown } | null;
+      if (
+        typeof shape !== "object" ||
+        shape === null ||
+        typeof shape.id !== "string" ||
+        shape.id === "" ||
+        typeof shape.type !== "string"
+      ) {
+        throw badRequest(
+          "The body is not a Stripe event (an object with an id and a type)",
+          ERROR_CODES.VALIDATION_FAILED,
+        );
+      }
       const claimed = await app.repos.billing.claimEvent(
         projectId,
         "stripe",
