@@ -96,6 +96,14 @@ const OFFER = { offer_type: "pause", title: "Pause", cta_button_text: "Pause", p
 interface Reply {
   status: number;
   body: string;
+  /** The session cookie (`name=value`) the answer set, if any. */
+  cookie?: string;
+}
+
+/** `name=value` of the dashboard's session cookie in a Set-Cookie header. */
+function sessionCookieOf(header: string | string[] | number | undefined): string | undefined {
+  const lines = Array.isArray(header) ? header : header === undefined ? [] : [String(header)];
+  return lines.map((l) => l.split(";", 1)[0] ?? "").find((c) => c.startsWith("windback_session="));
 }
 type Sender = (options: InjectOptions) => Promise<Reply>;
 
@@ -106,6 +114,8 @@ interface Tenant {
   pubId: string;
   sk: string;
   skId: string;
+  /** A dashboard session cookie, made on first use (and again after a logout took it). */
+  cookie?: string;
 }
 
 /**
@@ -121,6 +131,8 @@ interface Target {
   pools: Map<string, string[]>;
   customerToken: string;
   webhookUrl: string;
+  /** The dashboard's own origin: a cookie-authenticated change must come from it. */
+  ownOrigin: string;
   requests: number;
 }
 
@@ -187,7 +199,12 @@ function customerToken(secretId: string, secret: string, email: string): string 
 }
 
 /** The state every route needs to be able to succeed: origins, offers, ids of each kind. */
-async function setUpTarget(name: string, send: Sender, webhookUrl: string): Promise<Target> {
+async function setUpTarget(
+  name: string,
+  send: Sender,
+  webhookUrl: string,
+  ownOrigin: string,
+): Promise<Target> {
   const main = await newTenant(send, `${name}-main`);
   const other = await newTenant(send, `${name}-other`);
   const t: Target = {
@@ -199,6 +216,7 @@ async function setUpTarget(name: string, send: Sender, webhookUrl: string): Prom
     pools: new Map(),
     customerToken: "",
     webhookUrl,
+    ownOrigin,
     requests: 0,
   };
   const call = (method: string, url: string, body: unknown) =>
@@ -278,6 +296,7 @@ function discoverRoutes(
 type Credential =
   | "none"
   | "jwt"
+  | "cookie"
   | "sk"
   | "pub"
   | "pub-bearer"
@@ -291,6 +310,7 @@ type Credential =
 const ALL_CREDENTIALS: Credential[] = [
   "none",
   "jwt",
+  "cookie",
   "sk",
   "pub",
   "pub-bearer",
@@ -302,11 +322,18 @@ const ALL_CREDENTIALS: Credential[] = [
   "bad-scheme",
   "jwt-and-key",
 ];
-const KIND_CREDENTIAL = { account: "jwt", secret: "sk", public: "pub" } as const;
+/** A dashboard session is a bearer JWT or the session cookie (same row, plugins/route-policy.ts). */
+const KIND_CREDENTIALS: Record<"account" | "secret" | "public", Credential[]> = {
+  account: ["jwt", "cookie"],
+  secret: ["sk"],
+  public: ["pub"],
+};
 
 /** The credentials the route's declared policy accepts, for the main tenant. */
 function accepted(route: Route): Credential[] {
-  return route.policy.auth === "none" ? ["none"] : route.policy.auth.map((k) => KIND_CREDENTIAL[k]);
+  return route.policy.auth === "none"
+    ? ["none"]
+    : route.policy.auth.flatMap((k) => KIND_CREDENTIALS[k]);
 }
 
 /** Mostly one the route accepts; one time in five a wrong, absent or other tenant's credential. */
@@ -325,6 +352,9 @@ function credentialHeaders(c: Credential, t: Target, tenant: Tenant): Record<str
       return {};
     case "jwt":
       return { authorization: `Bearer ${tenant.token}` };
+    case "cookie":
+      // From the dashboard's own origin, as the dashboard sends it (a change needs it: CSRF).
+      return { cookie: tenant.cookie ?? "", origin: t.ownOrigin };
     case "sk":
       return { "x-api-key": tenant.sk };
     case "pub":
@@ -954,9 +984,19 @@ async function livenessProbe(t: Target) {
 
 async function buildRequest(t: Target, r: FuzzRequest): Promise<InjectOptions> {
   let tenant = t.main;
-  if (VICTIM.test(r.route.key) && ["jwt", "sk", "jwt-and-key"].includes(r.credential)) {
+  if (VICTIM.test(r.route.key) && ["jwt", "cookie", "sk", "jwt-and-key"].includes(r.credential)) {
     t.victim ??= await newTenant(t.send, `${t.name}-victim`);
     tenant = t.victim;
+  }
+  if (r.credential === "cookie" && !tenant.cookie) {
+    const res = await t.send({
+      method: "POST",
+      url: "/api/v1/auth/session",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ email: tenant.email, password: PASSWORD }),
+    });
+    if (!res.cookie) throw new Error(`${t.name}: no session cookie: ${res.status} ${res.body}`);
+    tenant.cookie = res.cookie;
   }
   const headers: Record<string, string> = {
     ...credentialHeaders(r.credential, t, tenant),
@@ -1038,6 +1078,10 @@ async function send(t: Target, r: FuzzRequest): Promise<void> {
   if (res.status >= 200 && res.status < 300) {
     harvest(t, r, options.url, res.body);
     if (tenantWasSpent(r)) t.victim = null;
+    // A logout with the cookie ended that session: the next cookie request logs in again.
+    if (r.route.key === "DELETE /api/v1/auth/session" && r.credential === "cookie") {
+      t.main.cookie = undefined;
+    }
   }
   if (res.status >= 400 && options.method !== "HEAD") {
     let body: { error?: unknown; code?: unknown } | null = null;
@@ -1125,13 +1169,20 @@ beforeAll(async () => {
   // Webhook deliveries go to a receiver on 127.0.0.1: loopback only.
   const env = { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" };
   const policies = await routePolicies(api, testConfig(api, join(tmp.path, "probe.db"), env));
-  app = await api.buildServer({ config: testConfig(api, join(tmp.path, "fuzz.db"), env) });
+  const config = testConfig(api, join(tmp.path, "fuzz.db"), env);
+  app = await api.buildServer({ config });
   await app.ready();
   const inject: Sender = async (options) => {
     const res = await app.inject(options);
-    return { status: res.statusCode, body: res.body };
+    const cookie = sessionCookieOf(res.headers["set-cookie"]);
+    return { status: res.statusCode, body: res.body, ...(cookie && { cookie }) };
   };
-  local = await setUpTarget("in-process", inject, receiver.url);
+  local = await setUpTarget(
+    "in-process",
+    inject,
+    receiver.url,
+    new URL(String(config.publicUrl)).origin,
+  );
   const doc = JSON.parse((await app.inject({ method: "GET", url: "/api/v1/openapi.json" })).body);
   routes = discoverRoutes(doc, policies);
   console.log(`[fuzz] seed ${SEED}; ${routes.length} routes from openapi.json`);
@@ -1329,9 +1380,14 @@ describe("fuzzing the built server over real sockets", () => {
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolveReply({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-          );
+          res.on("end", () => {
+            const cookie = sessionCookieOf(res.headers["set-cookie"]);
+            resolveReply({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString(),
+              ...(cookie && { cookie }),
+            });
+          });
         },
       );
       req.on("timeout", () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
@@ -1344,7 +1400,7 @@ describe("fuzzing the built server over real sockets", () => {
     server = await startBenchApi({ databasePath: join(dir.path, "http.db") });
     // The production build refuses http: webhook URLs, and a https: one would leave the machine:
     // this target seeds no webhook endpoint (the in-process one covers those routes).
-    remote = await setUpTarget("http", rawHttp, "");
+    remote = await setUpTarget("http", rawHttp, "", new URL(server.url).origin);
   });
   afterAll(async () => {
     await server?.stop();
