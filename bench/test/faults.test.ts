@@ -5,12 +5,14 @@
  * is lifted, and the widget's API client facing the 503 must fail open (outcome "error").
  */
 import { createHmac } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { tempDir } from "@windback/testkit";
+import { type ApiProcess, generateJwtSecret, startApi, tempDir } from "@windback/testkit";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FlowEvent } from "../../packages/widget/src/core/flow.js";
+import { createTenant } from "../src/lib/api-setup.js";
 import {
   type ApiApp,
   type InjectResponse,
@@ -161,12 +163,12 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(
-    `[faults] fault kinds: 2 (disk full, locked database); fault states injected: ${tally.faultStates}; ` +
+    `[faults] fault kinds: 3 (disk full by max_page_count, disk full by RLIMIT_FSIZE, locked database); fault states injected: ${tally.faultStates}; ` +
       `requests answered during faults: ${tally.faultedRequests} (all 503 SERVICE_UNAVAILABLE, 500s: ${tally.fiveHundreds}); ` +
       `widget fail-open checks: ${tally.widgetFailOpen}`,
   );
   record("faults", {
-    fault_kinds: ["disk_full", "locked_database"],
+    fault_kinds: ["disk_full", "file_size_limit", "locked_database"],
     fault_states_injected: tally.faultStates,
     requests_during_faults: tally.faultedRequests,
     five_hundreds: tally.fiveHundreds,
@@ -742,4 +744,138 @@ describe("locked database, every write operation", () => {
       expect(after.statusCode, `${write.op} after the lock: ${after.body}`).toBeLessThan(300);
     },
   );
+});
+
+describe("a real full disk: the built API under prlimit --fsize", () => {
+  const dir = tempDir("windback-fsize-");
+  const path = join(dir.path, "fsize.db");
+  const jwtSecret = generateJwtSecret();
+  let server: ApiProcess | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    dir.remove();
+  });
+
+  const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+  /** The API as `pnpm start:api` runs it, optionally under a file-size limit. */
+  const start = (wrapper?: string[]) =>
+    startApi({
+      databasePath: path,
+      jwtSecret,
+      // Each write waits for nothing but the disk: a fault shows up at once.
+      env: { CANCEL_FLOW_RATE_LIMIT_MAX: "100000", CANCEL_FLOW_KEY_CEILING_MAX: "100000" },
+      startTimeoutMs: 60_000,
+      ...(wrapper && { wrapper }),
+    });
+
+  test("writes fail with a real EFBIG (SQLITE_IOERR): 503, never 500 or a crash; reads go on; nothing acknowledged is lost", async () => {
+    server = await start();
+    const tenant = await createTenant(server.url, "fsize", []);
+    await server.stop();
+    // Stopped cleanly, the WAL is checkpointed into the file: what is on disk is the file.
+    const base = size(path);
+    // RLIMIT_FSIZE: no file of the process may grow past this offset; the WAL the new process
+    // starts can take some 256 KB of commits (a few dozen), then every append fails with EFBIG.
+    // The shell ignores SIGXFSZ (Node does too) so the failed write is an error, not a kill.
+    const limit = base + 256 * 1024;
+    server = await start([
+      "prlimit",
+      `--fsize=${limit}`,
+      "--",
+      "sh",
+      "-c",
+      'trap "" XFSZ; exec "$0" "$@"',
+    ]);
+    tally.faultStates += 1;
+    let url = server.url;
+    const submit = (n: number) =>
+      fetch(`${url}/api/v1/cancel-flow/submit`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": tenant.pub },
+        body: JSON.stringify({
+          customer_email: `f-${String(n).padStart(6, "0")}@fsize.example`,
+          cancel_reason: "too_expensive",
+          customer_name: "A customer with a reasonably long name to fill pages",
+          plan_name: "Pro",
+        }),
+      });
+    const acknowledged: string[] = [];
+    let first503 = -1;
+    // Bounded: 256 KB of WAL is used up well before 3000 writes.
+    for (let i = 0; i < 3000 && first503 < 0; i++) {
+      const res = await submit(i);
+      const body = await res.text();
+      if (res.status === 503) first503 = i;
+      else {
+        expect(res.status, `write #${i}: ${body}`).toBe(200);
+        acknowledged.push(JSON.parse(body).event_id);
+      }
+    }
+    expect(first503, "no write was refused under the file-size limit").toBeGreaterThan(0);
+    expect(size(`${path}-wal`) + size(path)).toBeGreaterThan(limit - 64 * 1024);
+    // Full it stays: every kind of write is refused the same way, with Retry-After.
+    const writes = [
+      () => submit(100_000),
+      () =>
+        fetch(`${url}/api/v1/churn-events`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": tenant.sk },
+          body: JSON.stringify({ customer_email: "sk@fsize.example", mrr_cents: 1200 }),
+        }),
+      () =>
+        fetch(`${url}/api/v1/projects`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${tenant.token}` },
+          body: JSON.stringify({ name: "Another" }),
+        }),
+    ];
+    for (const write of writes) {
+      for (let i = 0; i < 3; i++) {
+        const res = await write();
+        const body = await res.text();
+        tally.faultedRequests += 1;
+        if (res.status === 500) tally.fiveHundreds += 1;
+        expect(res.status, body).toBe(503);
+        expect(JSON.parse(body).code).toBe("SERVICE_UNAVAILABLE");
+        expect(res.headers.get("retry-after")).toBe("1");
+      }
+    }
+    // The failure really is the I/O error path: SQLite reports EFBIG as SQLITE_IOERR_WRITE (not
+    // SQLITE_FULL, which only ENOSPC and max_page_count give).
+    expect(server.output()).toMatch(/SQLITE_IOERR/);
+    expect(server.child.exitCode, "the API died under the file-size limit").toBeNull();
+    // Reads keep working, and /health (a read: can the store answer?) still says ok: the
+    // instance serves the widget's reads while the disk is full.
+    const stats = await fetch(`${url}/api/v1/stats`, { headers: { "x-api-key": tenant.sk } });
+    expect(stats.status).toBe(200);
+    const offers = await fetch(`${url}/api/v1/cancel-flow/offers?reason=too_expensive`, {
+      headers: { "x-api-key": tenant.pub },
+    });
+    expect(offers.status).toBe(200);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    await server.stop();
+    server = undefined;
+
+    // The limit lifted: the same file, every acknowledged write present, the file intact.
+    server = await start();
+    url = server.url;
+    for (const id of acknowledged) {
+      const res = await fetch(`${server.url}/api/v1/churn-events/${id}`, {
+        headers: { "x-api-key": tenant.sk },
+      });
+      expect(res.status, `acknowledged event ${id} is missing`).toBe(200);
+    }
+    expect((await submit(200_000)).status).toBe(200);
+    await server.stop();
+    server = undefined;
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+    } finally {
+      db.close();
+    }
+    console.log(
+      `[faults] fsize limit ${limit} B (file ${base} B): ${acknowledged.length} writes acknowledged before the first 503, all present after the restart; integrity_check ok`,
+    );
+  });
 });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { API_DIST } from "@windback/testkit";
 import type Database from "better-sqlite3";
+import Fastify from "fastify";
 
 export interface InjectOptions {
   method: string;
@@ -40,7 +41,16 @@ export interface SqliteStorage {
   close(): Promise<void>;
 }
 
+/** A route's declared policy (`config.auth`, `config.browser`; apps/api/src/plugins/route-policy.ts). */
+export interface RoutePolicy {
+  auth: "none" | readonly ("account" | "secret" | "public")[];
+  /** Called by the widget from merchants' pages: the origin guard applies. */
+  browser: boolean;
+}
+
 interface ApiModules {
+  /** The whole service as a Fastify plugin (what buildServer registers). */
+  windbackApp: (app: never, opts: never) => Promise<void>;
   /** A storage passed in is the caller's to close. */
   buildServer(options: { config: ApiConfig; storage?: SqliteStorage }): Promise<ApiApp>;
   loadConfig(env: Record<string, string | undefined>): ApiConfig;
@@ -55,6 +65,7 @@ export async function loadApi(): Promise<ApiModules> {
     load("storage/sqlite/index.js"),
   ]);
   return {
+    windbackApp: app.windbackApp,
     buildServer: app.buildServer,
     loadConfig: config.loadConfig,
     openStorage: sqlite.createSqliteStorage,
@@ -123,4 +134,31 @@ export async function injectTenant(app: ApiApp, label: string) {
   const pub = await key("public");
   const sk = await key("secret");
   return { email, token, pub: pub.key, pubId: pub.id, sk: sk.key, skId: sk.id };
+}
+
+/**
+ * Every route's declared policy, keyed "METHOD /path/{param}" (the OpenAPI form), read the way
+ * the auth-matrix test reads it: an `onRoute` hook on a probe instance the app registers into.
+ */
+export async function routePolicies(
+  api: ApiModules,
+  config: ApiConfig,
+): Promise<Map<string, RoutePolicy>> {
+  const policies = new Map<string, RoutePolicy>();
+  const probe = Fastify();
+  probe.addHook("onRoute", (route) => {
+    const declared = route.config as { auth?: RoutePolicy["auth"]; browser?: unknown } | undefined;
+    if (declared?.auth === undefined) return;
+    const path = route.url.replace(/:(\w+)/g, "{$1}");
+    for (const method of [route.method].flat()) {
+      policies.set(`${method} ${path}`, {
+        auth: declared.auth,
+        browser: Boolean(declared.browser),
+      });
+    }
+  });
+  await probe.register(api.windbackApp as never, { config } as never);
+  await probe.ready();
+  await probe.close();
+  return policies;
 }

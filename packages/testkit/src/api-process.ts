@@ -53,6 +53,11 @@ export interface StartApiOptions {
   /** `capture` (default) keeps the output for `output()` and error messages. */
   output?: "capture" | "inherit";
   startTimeoutMs?: number;
+  /**
+   * A command the API runs under, which ends by exec'ing its arguments (the fault tests run it
+   * under `prlimit --fsize=…` for a real full disk): the process keeps its pid.
+   */
+  wrapper?: readonly string[];
 }
 
 export interface ApiProcess extends ServiceProcess {
@@ -124,9 +129,10 @@ async function launch(options: StartApiOptions, instance: Instance): Promise<Api
     ...(limits.track !== undefined && { TRACK_RATE_LIMIT_MAX: String(limits.track) }),
     ...options.env,
   };
+  const [command = process.execPath, ...wrapperArgs] = options.wrapper ?? [];
   const service = await spawnService({
-    command: process.execPath,
-    args: [API_SERVER_JS],
+    command,
+    args: options.wrapper ? [...wrapperArgs, process.execPath, API_SERVER_JS] : [API_SERVER_JS],
     env,
     cwd: REPO_ROOT,
     port,

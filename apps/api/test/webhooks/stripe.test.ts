@@ -356,6 +356,24 @@ describe("POST /webhooks/stripe/:public_key", () => {
     expect((await send(event)).json().outcome).toBe("processed");
   });
 
+  test("a correctly signed body that is not an event (no id, type or data.object) is a 400, not a 500", async () => {
+    for (const body of [
+      [],
+      {},
+      { id: "evt_1" },
+      { type: "charge.succeeded" },
+      { id: "", type: "x" },
+      { ...stripeEvent("customer.subscription.deleted", {}), data: 1.5 },
+      { ...stripeEvent("customer.subscription.deleted", {}), data: {} },
+      { ...stripeEvent("invoice.paid", {}), data: { object: [] } },
+    ]) {
+      const res = await send(body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().code).toBe("VALIDATION_FAILED");
+    }
+    expect(await events()).toHaveLength(0);
+  });
+
   test("an unknown key, or a secret key, is a 404", async () => {
     const event = stripeEvent("customer.subscription.updated", subscription());
     expect((await send(event, { key: "pub_doesnotexist1234567890" })).statusCode).toBe(404);
