@@ -1,3 +1,5 @@
+import { type TSchema, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 import type { CancelReason } from "@windback/protocol";
 import type Stripe from "stripe";
 import type { Repositories } from "../storage/types.js";
@@ -23,6 +25,87 @@ const STRIPE_FEEDBACK_REASONS: Readonly<Record<string, CancelReason>> = {
 };
 
 const OPEN = ["new", "offer_accepted"] as const;
+
+/*
+ * The parts of Stripe's objects the handlers below read, with the types they rely on (every other
+ * field is left alone). A signed body is checked against them before anything is stored, so an
+ * event that does not have that shape is a 400, never a TypeError deep in a handler.
+ */
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Maybe = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
+const IdOrObject = Maybe(Type.Union([Type.String(), Type.Object({ id: Type.String() })]));
+const SubscriptionShape = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  cancel_at_period_end: Maybe(Type.Boolean()),
+  currency: Maybe(Type.String()),
+  customer: Maybe(Type.Union([Type.String(), Type.Object({ email: Maybe(Type.String()) })])),
+  metadata: Maybe(Type.Record(Type.String(), Type.String())),
+  cancellation_details: Maybe(
+    Type.Object({ feedback: Maybe(Type.String()), comment: Maybe(Type.String()) }),
+  ),
+  items: Maybe(
+    Type.Object({
+      data: Type.Array(
+        Type.Object({
+          quantity: Maybe(Type.Number()),
+          price: Type.Object({
+            unit_amount: Maybe(Type.Number()),
+            currency: Maybe(Type.String()),
+            nickname: Maybe(Type.String()),
+            product: Maybe(
+              Type.Union([Type.String(), Type.Object({ name: Maybe(Type.String()) })]),
+            ),
+            recurring: Maybe(
+              Type.Object({ interval: Maybe(Type.String()), interval_count: Maybe(Type.Number()) }),
+            ),
+          }),
+        }),
+      ),
+    }),
+  ),
+});
+const InvoiceShape = Type.Object({
+  period_start: Type.Number(),
+  customer_email: Maybe(Type.String()),
+  subscription: IdOrObject,
+  parent: Maybe(
+    Type.Object({
+      subscription_details: Maybe(Type.Object({ subscription: IdOrObject })),
+    }),
+  ),
+  lines: Maybe(
+    Type.Object({
+      data: Type.Array(Type.Object({ period: Maybe(Type.Object({ start: Type.Number() })) })),
+    }),
+  ),
+});
+const EventEnvelope = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  type: Type.String({ minLength: 1 }),
+  livemode: Type.Boolean(),
+  data: Type.Object({ object: Type.Object({}) }),
+});
+const OBJECT_SHAPES: Readonly<Record<string, TSchema>> = {
+  "customer.subscription.updated": SubscriptionShape,
+  "customer.subscription.deleted": SubscriptionShape,
+  "invoice.paid": InvoiceShape,
+};
+
+/**
+ * Why a verified body cannot be handled as a Stripe event (not an event, or an object of a
+ * handled type without the fields and types the handler reads), or null when it can.
+ */
+export function stripeEventProblem(body: unknown): string | null {
+  if (!Value.Check(EventEnvelope, body)) {
+    return "The body is not a Stripe event (an object with an id, a type, livemode and data.object)";
+  }
+  const shape = OBJECT_SHAPES[body.type];
+  if (shape && !Value.Check(shape, body.data.object)) {
+    const first = Value.Errors(shape, body.data.object).First();
+    return `data.object of ${body.type} is not as Stripe sends it${first ? ` (${first.path || "/"}: ${first.message})` : ""}`;
+  }
+  return null;
+}
 
 /** Monthly cents of one price: amount × quantity, normalised to a month. */
 function monthlyCents(item: Stripe.SubscriptionItem): number {

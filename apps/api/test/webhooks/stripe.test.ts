@@ -366,6 +366,17 @@ describe("POST /webhooks/stripe/:public_key", () => {
       { ...stripeEvent("customer.subscription.deleted", {}), data: 1.5 },
       { ...stripeEvent("customer.subscription.deleted", {}), data: {} },
       { ...stripeEvent("invoice.paid", {}), data: { object: [] } },
+      // Handled types whose objects lack what the handler reads, or carry it mistyped.
+      stripeEvent("customer.subscription.deleted", subscription({ id: 7 })),
+      stripeEvent("customer.subscription.deleted", subscription({ customer: { email: 5 } })),
+      stripeEvent(
+        "customer.subscription.updated",
+        subscription({ cancellation_details: { feedback: "other", comment: 5 } }),
+      ),
+      stripeEvent("customer.subscription.deleted", subscription({ items: { data: [1] } })),
+      stripeEvent("customer.subscription.deleted", subscription({ metadata: { email: 5 } })),
+      stripeEvent("invoice.paid", { id: "in_1", subscription: "sub_123" }),
+      stripeEvent("invoice.paid", { id: "in_1", period_start: "soon", subscription: "sub_123" }),
     ]) {
       const res = await send(body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);

@@ -5,7 +5,7 @@ import { ErrorResponse, refTo, StripeWebhookResponse } from "@windback/protocol/
 import Stripe from "stripe";
 import { findUsableKey } from "../../auth/principal.js";
 import { badRequest, notFound } from "../../lib/errors.js";
-import type { StripeEventsService } from "../../services/stripe-events.js";
+import { type StripeEventsService, stripeEventProblem } from "../../services/stripe-events.js";
 
 /** Stripe's own default: an event signed longer ago than this is refused (a replayed capture). */
 const STRIPE_TOLERANCE_SECONDS = 300;
@@ -82,30 +82,11 @@ export const stripeWebhookRoutes: FastifyPluginAsyncTypebox<{
           ERROR_CODES.WEBHOOK_SIGNATURE_INVALID,
         );
       }
-      // A correctly signed body is still only an event if it has an id, a type and a
-      // `data.object` (the fuzzer found a signed `[]` reaching the store as a null id, and
+      // A correctly signed body is still only an event we can handle if it has the shape the
+      // handlers read (the fuzzer found a signed `[]` reaching the store as a null id, and
       // `"data": 1.5` reaching the handlers: 500s).
-      const shape = event as unknown as {
-        id?: unknown;
-        type?: unknown;
-        data?: { object?: unknown } | null;
-      } | null;
-      const dataObject = typeof shape?.data === "object" ? shape?.data?.object : undefined;
-      if (
-        typeof shape !== "object" ||
-        shape === null ||
-        typeof shape.id !== "string" ||
-        shape.id === "" ||
-        typeof shape.type !== "string" ||
-        typeof dataObject !== "object" ||
-        dataObject === null ||
-        Array.isArray(dataObject)
-      ) {
-        throw badRequest(
-          "The body is not a Stripe event (an object with an id, a type and data.object)",
-          ERROR_CODES.VALIDATION_FAILED,
-        );
-      }
+      const problem = stripeEventProblem(event);
+      if (problem !== null) throw badRequest(problem, ERROR_CODES.VALIDATION_FAILED);
       const claimed = await app.repos.billing.claimEvent(
         projectId,
         "stripe",
