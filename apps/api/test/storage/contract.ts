@@ -265,6 +265,28 @@ export function describeStorageContract(
         expect(await storage.repos.apiKeys.findUsableByHash(key.keyHash, at(2))).toBeNull();
         expect(await storage.repos.projects.delete(projectId)).toBe(false);
       });
+
+      test("delete removes a project with its churn events and their counters", async () => {
+        const publish = publisher("cancel_flow.submitted");
+        const { event } = await storage.repos.churnEvents.submit(
+          projectId,
+          submission("gone@example.com"),
+          OWNER,
+          at(0),
+          at(-HOUR),
+          publish,
+        );
+        await storage.repos.churnEvents.setFinalStatus(
+          projectId,
+          event.id,
+          "lost",
+          at(1),
+          publisher("churn_event.lost"),
+        );
+        expect(await storage.repos.projects.delete(projectId)).toBe(true);
+        expect(await storage.repos.churnEvents.findById(projectId, event.id)).toBeNull();
+        expect(await storage.repos.churnEvents.counters(projectId, { livemode: true })).toEqual([]);
+      });
     });
 
     describe("api keys", () => {

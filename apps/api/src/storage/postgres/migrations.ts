@@ -379,7 +379,7 @@ export const pgMigrations: readonly PgMigration[] = [
   },
   {
     version: 9,
-    name: "counters sharded per connection, so concurrent writes of one project do not queue on one row; churn_daily keyed for the timeseries",
+    name: "counters sharded per connection, so concurrent writes of one project do not queue on one row, changed in a fixed order; churn_daily keyed for the timeseries; a project's deletion cascades past its counters",
     sql: `
       -- Every write of a project's events adds to the same counter rows (same reason, status and
       -- day), and a row's lock is held until COMMIT: concurrent writes would wait for each other's
@@ -418,6 +418,37 @@ export const pgMigrations: readonly PgMigration[] = [
           offer_declined, offer_accepted, mrr_verified, shard)
         DO UPDATE SET events = churn_daily.events + excluded.events,
           mrr_cents = churn_daily.mrr_cents + excluded.mrr_cents;
+      END $$;
+
+      -- Writers of one project now run side by side, so the two counter changes of an UPDATE
+      -- are made in one global order (the smaller counter key first): two writers moving events
+      -- between the same two rows of one shard in opposite directions would otherwise each hold
+      -- one row and wait for the other's (a deadlock). A day's row is only locked right after
+      -- its all-time row, so ordering those is enough.
+      -- A project's deletion cascades to its events after the project row (and its counters)
+      -- are gone: there is nothing left to keep, and adding to a counter of a deleted project
+      -- would violate its foreign key.
+      CREATE OR REPLACE FUNCTION churn_counters_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          PERFORM churn_counters_add(NEW, 1);
+        ELSIF TG_OP = 'DELETE' THEN
+          IF EXISTS (SELECT 1 FROM projects WHERE id = OLD.project_id) THEN
+            PERFORM churn_counters_add(OLD, -1);
+          END IF;
+        ELSIF ROW(OLD.livemode, OLD.source, coalesce(OLD.cancel_reason, ''), OLD.status,
+            OLD.offer_shown, OLD.offer_declined, OLD.offer_accepted_at IS NOT NULL,
+            OLD.mrr_verified)
+          <= ROW(NEW.livemode, NEW.source, coalesce(NEW.cancel_reason, ''), NEW.status,
+            NEW.offer_shown, NEW.offer_declined, NEW.offer_accepted_at IS NOT NULL,
+            NEW.mrr_verified) THEN
+          PERFORM churn_counters_add(OLD, -1);
+          PERFORM churn_counters_add(NEW, 1);
+        ELSE
+          PERFORM churn_counters_add(NEW, 1);
+          PERFORM churn_counters_add(OLD, -1);
+        END IF;
+        RETURN NULL;
       END $$;
     `,
   },
