@@ -205,11 +205,19 @@ export function createStripeEventsService(deps: {
       statuses: [...OPEN],
     });
     if (open) {
-      // Stripe's plan and MRR are the truth about what was lost (the widget's are the browser's).
+      // Stripe's plan and MRR are the truth about what was lost (the widget's are the browser's),
+      // where the event states them: a price without an amount (tiered, metered) or a product
+      // known only by its id leaves the recorded figure in place.
+      const plan = planOf(subscription);
+      const items = subscription.items?.data ?? [];
+      const priced = items.length > 0 && items.every((item) => item.price.unit_amount != null);
+      const product = items[0]?.price.product;
       await churnEvents.markFinal(projectId, open.id, "lost", {
         provider: "stripe",
         providerSubscriptionId: subscription.id,
-        ...planOf(subscription),
+        planName: typeof product === "string" && plan.planName === product ? null : plan.planName,
+        mrrCents: priced ? plan.mrrCents : null,
+        currency: plan.currency,
       });
       return "processed";
     }

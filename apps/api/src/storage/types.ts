@@ -331,12 +331,16 @@ export type FlowOwner = (
   livemode: boolean;
 };
 
-/** What a billing provider states about the subscription behind a churn event. */
+/**
+ * What a billing provider states about the subscription behind a churn event. A null plan or
+ * MRR is one the provider's event does not state reliably: the event keeps its own.
+ */
 export interface BillingFacts {
   provider: string;
   providerSubscriptionId: string;
   planName: string | null;
-  mrrCents: number;
+  /** Monthly cents with `currency`; when set, the event's MRR becomes verified. */
+  mrrCents: number | null;
   currency: string;
 }
 
@@ -437,7 +441,8 @@ export interface ChurnEventsRepository {
   /**
    * A billing webhook's match (docs/design.md §10): the newest event of this mode with one of
    * `statuses` whose provider_subscription_id is `subscriptionId`; failing that, when an email
-   * is given, the newest such event of that customer.
+   * is given, the newest such event of that customer (of no known subscription, when
+   * `subscriptionId` is given: another subscription's event is not this one's).
    */
   findForBilling(
     projectId: string,

@@ -884,6 +884,39 @@ export function describeStorageContract(
           (row) => row.status === "lost",
         );
         expect(lostRows.reduce((sum, row) => sum + row.mrrCents, 0)).toBe(2000);
+        // Facts the provider does not state (null) leave the recorded plan and MRR in place.
+        const other = await events().submit(
+          projectId,
+          submission("h@example.com", { planName: "Starter", mrrCents: 999 }),
+          OWNER,
+          at(0),
+          since,
+          publish,
+        );
+        const kept = await events().setFinalStatus(
+          projectId,
+          other.event.id,
+          "lost",
+          at(1),
+          publisher("churn_event.lost"),
+          {
+            provider: "stripe",
+            providerSubscriptionId: "sub_10",
+            planName: null,
+            mrrCents: null,
+            currency: "eur",
+          },
+        );
+        expect(kept).toMatchObject({
+          ok: true,
+          event: {
+            providerSubscriptionId: "sub_10",
+            planName: "Starter",
+            mrrCents: 999,
+            currency: "usd",
+            mrrVerified: false,
+          },
+        });
       });
 
       test("another project's event is not found by any method", async () => {
@@ -1539,6 +1572,18 @@ export function describeStorageContract(
         );
         expect((await find({ subscriptionId: "sub_1", livemode: false }))?.livemode).toBe(false);
         expect(await find({ subscriptionId: "sub_2" })).toBeNull();
+        // Another subscription's event is never the match of this one, even by email.
+        await events.setFinalStatus(
+          projectId,
+          byEmail.event.id,
+          "lost",
+          at(4 * HOUR),
+          publisher("churn_event.lost"),
+        );
+        expect(
+          await find({ subscriptionId: "sub_2", customerEmail: "ada@example.com" }),
+        ).toBeNull();
+        expect((await find({ customerEmail: "ada@example.com" }))?.id).toBe(bySub.event.id);
         expect(await find({})).toBeNull();
         const other = await account();
         expect(

@@ -224,6 +224,65 @@ describe("POST /webhooks/stripe/:public_key", () => {
     expect(stats.json().data).toMatchObject({ lost_mrr: 2000 });
   });
 
+  test("subscription.deleted keeps the recorded plan and MRR where Stripe's event does not state them", async () => {
+    const submitted = await ctx.app.inject({
+      method: "POST",
+      url: "/api/v1/cancel-flow/submit",
+      headers: apiKey(tenant.pub),
+      payload: {
+        customer_email: "ann@example.com",
+        cancel_reason: "too_expensive",
+        plan_name: "Starter",
+        mrr: 999,
+      },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    // A metered price (no unit amount) of a product known only by its id.
+    const metered = subscription({
+      items: {
+        data: [
+          {
+            quantity: 1,
+            price: {
+              unit_amount: null,
+              currency: "usd",
+              nickname: null,
+              recurring: { interval: "month", interval_count: 1 },
+              product: "prod_metered",
+            },
+          },
+        ],
+      },
+    });
+    const res = await send(stripeEvent("customer.subscription.deleted", metered));
+    expect(res.json().outcome).toBe("processed");
+    const [lost] = await events();
+    expect(lost).toMatchObject({
+      status: "lost",
+      provider_subscription_id: "sub_123",
+      plan_name: "Starter",
+      mrr: 999,
+      mrr_verified: false,
+    });
+  });
+
+  test("subscription.deleted of another subscription leaves the customer's event alone", async () => {
+    await send(stripeEvent("customer.subscription.updated", subscription()));
+    const res = await send(
+      stripeEvent("customer.subscription.deleted", subscription({ id: "sub_other" })),
+    );
+    expect(res.json().outcome).toBe("processed");
+    const list = await events();
+    // sub_123's event is still open; sub_other's cancellation is recorded as its own lost event.
+    expect(list).toHaveLength(2);
+    expect(list.find((e) => e.provider_subscription_id === "sub_123")).toMatchObject({
+      status: "new",
+    });
+    expect(list.find((e) => e.provider_subscription_id === "sub_other")).toMatchObject({
+      status: "lost",
+    });
+  });
+
   test("subscription.deleted without an open event creates a lost one (yearly price → monthly)", async () => {
     const yearly = subscription({
       id: "sub_yearly",

@@ -318,13 +318,15 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
       });
     },
     async findForBilling(projectId, query) {
-      // A match on the subscription first, then one on the email (coalesce: a NULL comparison
-      // would sort first under DESC in PostgreSQL, last in SQLite).
+      // A match on the subscription first, then one on the email among events of no known
+      // subscription (coalesce: a NULL comparison would sort first under DESC in PostgreSQL,
+      // last in SQLite).
       const { rows } = await pool.query<ChurnEventRow>(
         `SELECT * FROM churn_events
          WHERE project_id = $1 AND livemode = $2 AND status = ANY($3::text[])
            AND (($4::text IS NOT NULL AND provider_subscription_id = $4)
-             OR ($5::text IS NOT NULL AND customer_email = $5))
+             OR ($5::text IS NOT NULL AND customer_email = $5
+               AND (provider_subscription_id IS NULL OR $4::text IS NULL)))
          ORDER BY coalesce($4::text IS NOT NULL AND provider_subscription_id = $4, FALSE) DESC,
            created_at DESC, seq DESC
          LIMIT 1`,
@@ -509,8 +511,10 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         const { rows } = billing
           ? await client.query<ChurnEventRow>(
               `UPDATE churn_events SET status = $1, updated_at = $2, provider = $4,
-                 provider_subscription_id = $5, plan_name = $6, mrr_cents = $7, currency = $8,
-                 mrr_verified = TRUE
+                 provider_subscription_id = $5, plan_name = coalesce($6, plan_name),
+                 mrr_cents = coalesce($7::bigint, mrr_cents),
+                 currency = CASE WHEN $7::bigint IS NULL THEN currency ELSE $8 END,
+                 mrr_verified = CASE WHEN $7::bigint IS NULL THEN mrr_verified ELSE TRUE END
                WHERE id = $3 RETURNING *`,
               [
                 status,

@@ -273,9 +273,19 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const setStatus = db.prepare<[string, string, string]>(
     "UPDATE churn_events SET status = ?, updated_at = ? WHERE id = ?",
   );
-  const applyBilling = db.prepare<[string, string, string | null, number, string, string]>(
-    `UPDATE churn_events SET provider = ?, provider_subscription_id = ?, plan_name = ?,
-       mrr_cents = ?, currency = ?, mrr_verified = 1 WHERE id = ?`,
+  const applyBilling = db.prepare<{
+    provider: string;
+    subscriptionId: string;
+    planName: string | null;
+    mrrCents: number | null;
+    currency: string;
+    id: string;
+  }>(
+    `UPDATE churn_events SET provider = @provider, provider_subscription_id = @subscriptionId,
+       plan_name = coalesce(@planName, plan_name), mrr_cents = coalesce(@mrrCents, mrr_cents),
+       currency = CASE WHEN @mrrCents IS NULL THEN currency ELSE @currency END,
+       mrr_verified = CASE WHEN @mrrCents IS NULL THEN mrr_verified ELSE 1 END
+     WHERE id = @id`,
   );
   const insertDomainEvent = db.prepare(
     `INSERT INTO domain_events (id, project_id, type, churn_event_id, payload, livemode,
@@ -308,13 +318,15 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     },
     ChurnEventRow
   >(
-    // coalesce: an event without a subscription id compares as NULL, which would sort after a
-    // different subscription's older event and win the email fallback over the newest one.
+    // The email fallback only finds events of no known subscription: another subscription's
+    // event is not this one's, even for the same customer. coalesce: an event without a
+    // subscription id compares as NULL, which would sort it after the subscription's own.
     `SELECT * FROM churn_events
      WHERE project_id = @projectId AND livemode = @livemode
        AND status IN (SELECT value FROM json_each(@statuses))
        AND ((@subscriptionId IS NOT NULL AND provider_subscription_id = @subscriptionId)
-         OR (@email IS NOT NULL AND customer_email = @email))
+         OR (@email IS NOT NULL AND customer_email = @email
+           AND (provider_subscription_id IS NULL OR @subscriptionId IS NULL)))
      ORDER BY coalesce(@subscriptionId IS NOT NULL
          AND provider_subscription_id = @subscriptionId, 0) DESC,
        created_at DESC, rowid DESC
@@ -469,14 +481,14 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       }
       setStatus.run(status, now, row.id);
       if (billing) {
-        applyBilling.run(
-          billing.provider,
-          billing.providerSubscriptionId,
-          billing.planName,
-          billing.mrrCents,
-          billing.currency,
-          row.id,
-        );
+        applyBilling.run({
+          provider: billing.provider,
+          subscriptionId: billing.providerSubscriptionId,
+          planName: billing.planName,
+          mrrCents: billing.mrrCents,
+          currency: billing.currency,
+          id: row.id,
+        });
       }
       const changed = read(projectId, row.id);
       return { ok: true, event: changed, published: publishChange(publish, changed) } as const;
