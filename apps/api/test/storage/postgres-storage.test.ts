@@ -80,6 +80,37 @@ describe.skipIf(unavailable !== null)("PostgreSQL storage", () => {
       }
     });
 
+    test("a write during an endpoint's deletion commits, without a message for the deleted endpoint", async () => {
+      const endpoint = await storage.repos.webhooks.createEndpoint(
+        projectId,
+        {
+          id: randomUUID(),
+          url: "https://hooks.example.com/windback",
+          description: null,
+          eventTypes: null,
+          enabled: true,
+          secret: `whsec_${"s".repeat(43)}`,
+        },
+        at(0),
+      );
+      const deleter = await storage.pool.connect();
+      try {
+        await deleter.query("BEGIN");
+        await deleter.query("DELETE FROM webhook_endpoints WHERE id = $1", [endpoint.id]);
+        const write = submit("during-delete@example.com");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await deleter.query("COMMIT");
+        const { event } = await write;
+        const { rows } = await storage.pool.query(
+          "SELECT 1 FROM webhook_messages WHERE body::jsonb -> 'data' ->> 'id' = $1",
+          [event.id],
+        );
+        expect(rows).toHaveLength(0);
+      } finally {
+        deleter.release();
+      }
+    });
+
     test("counters kept by many connections add up to the events written", async () => {
       const before = await storage.repos.churnEvents.counters(projectId, { livemode: true });
       const sum = (rows: { events: number }[]) => rows.reduce((n, r) => n + r.events, 0);

@@ -68,11 +68,14 @@ export async function queueDomainEvent(
   livemode: boolean,
   now: string,
 ): Promise<void> {
+  // FOR KEY SHARE: an endpoint being deleted meanwhile is either kept until this commits or,
+  // once its deletion has committed, left out, never a foreign-key error for the change.
   const { rows: targets } = await client.query<{ id: string }>(
     `SELECT id FROM webhook_endpoints
      WHERE project_id = $1 AND enabled
        AND (event_types IS NULL OR event_types::jsonb @> jsonb_build_array($2::text))
-     ORDER BY created_at, seq`,
+     ORDER BY created_at, seq
+     FOR KEY SHARE`,
     [event.projectId, event.type],
   );
   if (targets.length === 0) return;
