@@ -1,3 +1,4 @@
+import pino from "pino";
 import { buildServer } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 
@@ -15,7 +16,11 @@ async function main() {
     throw error;
   }
 
-  const app = await buildServer({ config });
+  // Log lines go out asynchronously: while one write is in flight the next lines gather and
+  // leave together, instead of one blocking write(2) per request on the event loop. Pino flushes
+  // what is left when the process exits; a kill -9 can lose the last lines, never a request.
+  const logStream = pino.destination({ dest: 1, sync: false });
+  const app = await buildServer({ config, logStream });
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
