@@ -259,19 +259,41 @@ export function createStripeEventsService(deps: {
     return "processed";
   }
 
+  // Each handler reads (is there an open event?) and then writes: two events of one project
+  // applied at once (Stripe delivers concurrently, e.g. updated and deleted of one subscription)
+  // could both find nothing and create two. One at a time per project in this process; see
+  // docs/deploy.md for several instances.
+  const running = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const run = (running.get(projectId) ?? Promise.resolve()).then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    running.set(projectId, settled);
+    void settled.then(() => {
+      if (running.get(projectId) === settled) running.delete(projectId);
+    });
+    return run;
+  }
+
+  function apply(projectId: string, event: Stripe.Event): Promise<StripeOutcome> {
+    switch (event.type) {
+      case "customer.subscription.updated":
+        return subscriptionUpdated(projectId, event);
+      case "customer.subscription.deleted":
+        return subscriptionDeleted(projectId, event);
+      case "invoice.paid":
+        return invoicePaid(projectId, event);
+      default:
+        return Promise.resolve("ignored");
+    }
+  }
+
   return {
     /** Applies one verified event; event types not handled are "ignored" (still a 200). */
-    async handle(projectId: string, event: Stripe.Event): Promise<StripeOutcome> {
-      switch (event.type) {
-        case "customer.subscription.updated":
-          return subscriptionUpdated(projectId, event);
-        case "customer.subscription.deleted":
-          return subscriptionDeleted(projectId, event);
-        case "invoice.paid":
-          return invoicePaid(projectId, event);
-        default:
-          return "ignored";
-      }
+    handle(projectId: string, event: Stripe.Event): Promise<StripeOutcome> {
+      return oneAtATime(projectId, () => apply(projectId, event));
     },
   };
 }

@@ -283,6 +283,18 @@ describe("POST /webhooks/stripe/:public_key", () => {
     });
   });
 
+  test("updated and deleted of one subscription delivered at once record one event, lost", async () => {
+    const [updated, deleted] = await Promise.all([
+      send(stripeEvent("customer.subscription.updated", subscription())),
+      send(stripeEvent("customer.subscription.deleted", subscription())),
+    ]);
+    expect(updated.json().outcome).toBe("processed");
+    expect(deleted.json().outcome).toBe("processed");
+    const list = await events();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ provider_subscription_id: "sub_123", status: "lost" });
+  });
+
   test("subscription.deleted without an open event creates a lost one (yearly price → monthly)", async () => {
     const yearly = subscription({
       id: "sub_yearly",
