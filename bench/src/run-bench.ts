@@ -544,6 +544,9 @@ function renderMarkdown(r: Results): string {
       `| widget.js raw / gzip / brotli (bytes) | ${value("raw_bytes")} / ${value("gzip_bytes")} / ${value("brotli_bytes")} |`,
     );
     lines.push(
+      `| ui.js (fetched by widget.js) raw / gzip / brotli (bytes) | ${value("ui_raw_bytes")} / ${value("ui_gzip_bytes")} / ${value("ui_brotli_bytes")} |`,
+    );
+    lines.push(
       `| embed.js raw / gzip / brotli (bytes) | ${value("embed_raw_bytes")} / ${value("embed_gzip_bytes")} / ${value("embed_brotli_bytes")} |`,
     );
     lines.push(

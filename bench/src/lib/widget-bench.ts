@@ -16,6 +16,10 @@ export interface WidgetSizes {
   embed_raw_bytes: number | null;
   embed_gzip_bytes: number | null;
   embed_brotli_bytes: number | null;
+  /** The UI file the loader fetches on idle or at the first show() (ui.<hash>.js). */
+  ui_raw_bytes: number | null;
+  ui_gzip_bytes: number | null;
+  ui_brotli_bytes: number | null;
   source: "manifest" | "computed";
 }
 
@@ -43,6 +47,7 @@ export function widgetSizes(): WidgetSizes | null {
   const manifestFile = join(WIDGET_DIST, "manifest.json");
   let widget: ManifestEntry | undefined;
   let embed: ManifestEntry | undefined;
+  let ui: ManifestEntry | undefined;
   let source: WidgetSizes["source"] = "computed";
   if (existsSync(manifestFile)) {
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<
@@ -51,11 +56,14 @@ export function widgetSizes(): WidgetSizes | null {
     >;
     widget = manifest.widget;
     embed = manifest.embed;
+    ui = manifest.ui;
     if (widget) source = "manifest";
   }
   widget ??= compute(widgetFile);
   const embedFile = join(WIDGET_DIST, "embed.js");
   if (!embed && existsSync(embedFile)) embed = compute(embedFile);
+  const uiFile = join(WIDGET_DIST, "ui.js");
+  if (!ui && existsSync(uiFile)) ui = compute(uiFile);
   return {
     raw_bytes: widget.rawBytes,
     gzip_bytes: widget.gzipBytes,
@@ -63,6 +71,9 @@ export function widgetSizes(): WidgetSizes | null {
     embed_raw_bytes: embed?.rawBytes ?? null,
     embed_gzip_bytes: embed?.gzipBytes ?? null,
     embed_brotli_bytes: embed?.brotliBytes ?? null,
+    ui_raw_bytes: ui?.rawBytes ?? null,
+    ui_gzip_bytes: ui?.gzipBytes ?? null,
+    ui_brotli_bytes: ui?.brotliBytes ?? null,
     source,
   };
 }
