@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { toIso } from "../src/lib/clock.js";
 import {
   CHURN_EVENT_SQL,
+  exportPageSql,
   listSql,
   whereOf,
 } from "../src/storage/sqlite/churn-events-repository.js";
@@ -64,6 +65,24 @@ function plan(sql: string, ...params: unknown[]): string {
     .map((row) => (row as { detail: string }).detail)
     .join("\n");
 }
+
+test("every page of the export seeks to where the last one ended: no scan, no sort", () => {
+  const all = whereOf(projectId, {});
+  const later = plan(
+    exportPageSql(all.sql, true),
+    ...all.params,
+    "2026-01-01",
+    "2026-01-01",
+    9,
+    500,
+  );
+  expect(later).toMatch(
+    /SEARCH churn_events USING INDEX churn_events_project_created \(project_id=\? AND created_at<\?\)/,
+  );
+  expect(later).not.toMatch(/SCAN churn_events|TEMP B-TREE/);
+  const first = plan(exportPageSql(all.sql, false), ...all.params, 500);
+  expect(first).not.toMatch(/SCAN churn_events|TEMP B-TREE/);
+});
 
 test("list and count use the project indexes: no scan of churn_events, no sort", () => {
   const all = whereOf(projectId, {});

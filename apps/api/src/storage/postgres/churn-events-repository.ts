@@ -301,12 +301,20 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
   ) => {
     const where = whereOf(projectId, filter);
     const n = where.params.length;
-    const { rows } = await pool.query<ChurnEventRow>(
-      `SELECT * FROM churn_events WHERE ${where.sql}
-         AND ($${n + 1}::text IS NULL OR (created_at, seq) < ($${n + 1}, $${n + 2}))
-       ORDER BY created_at DESC, seq DESC LIMIT $${n + 3}`,
-      [...where.params, after?.createdAt ?? null, after?.seq ?? 0, EXPORT_PAGE],
-    );
+    // The page after `after` seeks to it in the (project_id, created_at, seq) index.
+    const { rows } =
+      after === null
+        ? await pool.query<ChurnEventRow>(
+            `SELECT * FROM churn_events WHERE ${where.sql}
+             ORDER BY created_at DESC, seq DESC LIMIT $${n + 1}`,
+            [...where.params, EXPORT_PAGE],
+          )
+        : await pool.query<ChurnEventRow>(
+            `SELECT * FROM churn_events WHERE ${where.sql}
+               AND (created_at, seq) < ($${n + 1}, $${n + 2})
+             ORDER BY created_at DESC, seq DESC LIMIT $${n + 3}`,
+            [...where.params, after.createdAt, after.seq, EXPORT_PAGE],
+          );
     return rows;
   };
 

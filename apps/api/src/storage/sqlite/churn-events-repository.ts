@@ -146,6 +146,18 @@ export function listSql(where: string): string {
           ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
 }
 
+/**
+ * One page of an export, newest first: the first page, or (`afterKey`) the page after the row
+ * (created_at, rowid) given as the last three parameters before the limit. The later pages start
+ * with a bound on created_at the index can seek to (an `? IS NULL OR …` condition cannot: every
+ * page would scan from the newest row, and an export of 1 M rows would read ~10^9).
+ */
+export function exportPageSql(where: string, afterKey: boolean): string {
+  return `SELECT rowid AS seq, * FROM churn_events WHERE ${where}
+          ${afterKey ? "AND created_at <= ? AND (created_at < ? OR rowid < ?)" : ""}
+          ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+}
+
 /** The WHERE clause of a list or export, with its parameters in order. */
 export function whereOf(
   projectId: string,
@@ -533,20 +545,13 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
     limit: number,
   ) => {
     const where = whereOf(projectId, filter);
-    const rows = cachedStatement<unknown[], ChurnEventRow & { seq: number }>(
+    const page = cachedStatement<unknown[], ChurnEventRow & { seq: number }>(
       db,
-      `SELECT rowid AS seq, * FROM churn_events WHERE ${where.sql}
-         AND (? IS NULL OR created_at < ? OR (created_at = ? AND rowid < ?))
-       ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-    ).all(
-      ...where.params,
-      after?.createdAt ?? null,
-      after?.createdAt ?? null,
-      after?.createdAt ?? null,
-      after?.rowid ?? 0,
-      limit,
+      exportPageSql(where.sql, after !== null),
     );
-    return rows;
+    return after === null
+      ? page.all(...where.params, limit)
+      : page.all(...where.params, after.createdAt, after.createdAt, after.rowid, limit);
   };
 
   // A period's whole days come from the daily counters, the cut days from their events; one
