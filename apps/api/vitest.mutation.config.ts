@@ -17,6 +17,7 @@ export default defineConfig({
       "test/churn-events.test.ts",
       "test/services/churn-events.test.ts",
       "test/lib/origins.test.ts",
+      "test/jwt.test.ts",
     ],
     environment: "node",
     // Mutation runs share the machine with everything else: room for a slow hook.
