@@ -1,8 +1,9 @@
 /**
  * Mutation testing (`pnpm test:mutation`, not part of `pnpm test`): Stryker changes one thing at a
  * time in the modules where a silent bug costs most (API-key and JWT verification, origin
- * normalisation, offer matching and validation, the CSV export's cell escaping) and runs the
- * tests of vitest.mutation.config.ts against each change; a change no test notices survives.
+ * normalisation, offer matching and validation, the churn-event service, the CSV export's cell
+ * escaping) and runs the tests of vitest.mutation.config.ts against each change; a change no test
+ * notices survives.
  * The HTML and JSON reports go to reports/mutation/.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
@@ -16,6 +17,7 @@ export default {
     "src/lib/origins.ts",
     "src/lib/offers.ts",
     "src/lib/csv.ts",
+    "src/services/churn-events.ts",
   ],
   coverageAnalysis: "perTest",
   reporters: ["clear-text", "progress", "html", "json"],

@@ -14,6 +14,10 @@ export default defineConfig({
       "test/cancel-flow-cors.test.ts",
       "test/retention-offers.test.ts",
       "test/churn-events-export.test.ts",
+      "test/churn-events.test.ts",
+      "test/services/churn-events.test.ts",
+      "test/lib/origins.test.ts",
+      "test/jwt.test.ts",
     ],
     environment: "node",
     // Mutation runs share the machine with everything else: room for a slow hook.

@@ -228,7 +228,52 @@ describe("leaving from any step", () => {
   });
 });
 
+describe("events a step has no transition for", () => {
+  /** One event of every type the machine knows. */
+  const EVENTS: FlowEvent[] = [
+    select("too_expensive"),
+    { type: "SET_TEXT", text: "Moving abroad" },
+    SUBMIT,
+    { type: "BACK" },
+    submitted(OFFER),
+    { type: "SUBMIT_FAILED", error: ERR },
+    { type: "ACCEPT" },
+    { type: "ACCEPT_OK" },
+    { type: "ACCEPT_FAILED", error: ERR },
+    { type: "DECLINE" },
+    { type: "DECLINE_OK" },
+    { type: "DECLINE_FAILED", error: ERR },
+    { type: "CONFIRM" },
+    { type: "RETRY" },
+  ];
+  /** What each step answers besides the ways out (DISMISS, CANCEL_ANYWAY, FAIL). */
+  const HANDLED: Record<keyof typeof AT, FlowEvent["type"][]> = {
+    reasons: ["SELECT_REASON", "SUBMIT"],
+    details: ["SET_TEXT", "SUBMIT", "BACK"],
+    submitting: ["SUBMIT_OK", "SUBMIT_FAILED"],
+    offer: ["ACCEPT", "DECLINE"],
+    accepting: ["ACCEPT_OK", "ACCEPT_FAILED"],
+    declining: ["DECLINE_OK", "DECLINE_FAILED"],
+    confirm: ["CONFIRM"],
+    error: ["RETRY"],
+  };
+  /** The error step after a failed accept, the one where RETRY does something. */
+  const retryable = () => reduce(AT.accepting(), { type: "ACCEPT_FAILED", error: ERR });
+
+  // A late API answer, a double click or a stale key press must not move the flow.
+  it.each(Object.keys(HANDLED) as Array<keyof typeof AT>)("%s ignores them", (step) => {
+    const state = step === "error" ? retryable() : AT[step]();
+    for (const event of EVENTS.filter((e) => !HANDLED[step].includes(e.type))) {
+      expect(reduce(state, event), event.type).toBe(state);
+    }
+  });
+});
+
 describe("resultOf", () => {
+  it("reports dismissed for a flow that has not finished", () => {
+    expect(resultOf(AT.offer())).toMatchObject({ outcome: "dismissed", selectedOffer: null });
+  });
+
   it("reports the reason, its label and trimmed feedback", () => {
     const state = run(
       select("other"),
