@@ -25,6 +25,21 @@ export function redactUrl(url: string): string {
   return url.replace(SENSITIVE_QUERY, "$1[redacted]");
 }
 
+/** What a log line says about a request: no headers, no body, the URL redacted. */
+export function serializeRequest(request: {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+}) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
 /** pino options: secrets never reach the log, whatever the level. */
 export function loggerOptions(
   config: AppConfig,
@@ -48,15 +63,6 @@ export function loggerOptions(
       ],
       censor: "[redacted]",
     },
-    serializers: {
-      req(request: { method: string; url: string; host?: string; ip?: string; id?: string }) {
-        return {
-          method: request.method,
-          url: redactUrl(request.url),
-          host: request.host,
-          remoteAddress: request.ip,
-        };
-      },
-    },
+    serializers: { req: serializeRequest },
   };
 }

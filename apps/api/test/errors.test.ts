@@ -219,6 +219,46 @@ describe("logging", () => {
   });
 });
 
+describe("the request log line", () => {
+  const linesAt = async (logLevel: string) => {
+    const lines: string[] = [];
+    const storage = createSqliteStorage(":memory:");
+    const app = await buildServer({
+      config: testConfig({ logLevel }),
+      storage,
+      logStream: { write: (line: string) => void lines.push(line) },
+    });
+    ctx = { app, storage, db: storage.db, clock: new TestClock() };
+    await app.inject({ url: "/health?token=abc&limit=5" });
+    return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+
+  test("at info: one JSON line per request, pino's shape and bindings, the URL redacted", async () => {
+    const done = (await linesAt("info")).filter((l) => l.msg === "request completed");
+    expect(done).toHaveLength(1);
+    expect(done[0]).toEqual({
+      level: 30,
+      time: expect.any(Number),
+      pid: process.pid,
+      hostname: expect.any(String),
+      reqId: expect.any(String),
+      req: {
+        method: "GET",
+        url: "/health?token=[redacted]&limit=5",
+        host: "localhost:80",
+        remoteAddress: "127.0.0.1",
+      },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+      msg: "request completed",
+    });
+  });
+
+  test("at warn: no request line", async () => {
+    expect((await linesAt("warn")).filter((l) => l.msg === "request completed")).toEqual([]);
+  });
+});
+
 describe("router and parser edge cases keep the error contract", () => {
   test("a malformed percent-encoding → 400 JSON, an over-long path segment → 414 JSON", async () => {
     ctx = await buildTestApp();
