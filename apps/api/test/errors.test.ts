@@ -220,7 +220,7 @@ describe("logging", () => {
 });
 
 describe("the request log line", () => {
-  const linesAt = async (logLevel: string) => {
+  const linesAt = async (logLevel: "info" | "warn") => {
     const lines: string[] = [];
     const storage = createSqliteStorage(":memory:");
     const app = await buildServer({
