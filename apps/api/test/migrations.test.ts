@@ -3,6 +3,16 @@ import { expect, test } from "vitest";
 import { migrate } from "../src/storage/sqlite/database.js";
 import { migrations } from "../src/storage/sqlite/migrations.js";
 
+/** The account 'u' and its project 'p', created at `now`. */
+function seedProject(db: Database.Database, now: string) {
+  db.prepare(
+    "INSERT INTO users (id, name, email, password_hash, created_at, updated_at) VALUES ('u', 'U', 'u@x.io', 'h', ?, ?)",
+  ).run(now, now);
+  db.prepare(
+    "INSERT INTO projects (id, user_id, name, slug, created_at, updated_at) VALUES ('p', 'u', 'P', 'p', ?, ?)",
+  ).run(now, now);
+}
+
 test("migrations are numbered 1..n, apply in order, and re-running applies nothing", () => {
   expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   const db = new Database(":memory:");
@@ -20,12 +30,7 @@ test("migration 3 backfills the stats counters from the events already stored", 
     migrations.filter((m) => m.version <= 2),
   );
   const now = "2026-01-01T00:00:00.000Z";
-  db.prepare(
-    "INSERT INTO users (id, name, email, password_hash, created_at, updated_at) VALUES ('u', 'U', 'u@x.io', 'h', ?, ?)",
-  ).run(now, now);
-  db.prepare(
-    "INSERT INTO projects (id, user_id, name, slug, created_at, updated_at) VALUES ('p', 'u', 'P', 'p', ?, ?)",
-  ).run(now, now);
+  seedProject(db, now);
   const insert = db.prepare(
     `INSERT INTO churn_events (id, project_id, customer_email, mrr_cents, cancel_reason, status,
        source, offer_shown, created_at, updated_at) VALUES (?, 'p', ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -63,12 +68,7 @@ test("migration 9 rekeys churn_daily with its counters kept, and the triggers st
     migrations.filter((m) => m.version <= 8),
   );
   const now = "2026-01-01T00:00:00.000Z";
-  db.prepare(
-    "INSERT INTO users (id, name, email, password_hash, created_at, updated_at) VALUES ('u', 'U', 'u@x.io', 'h', ?, ?)",
-  ).run(now, now);
-  db.prepare(
-    "INSERT INTO projects (id, user_id, name, slug, created_at, updated_at) VALUES ('p', 'u', 'P', 'p', ?, ?)",
-  ).run(now, now);
+  seedProject(db, now);
   const insert = db.prepare(
     `INSERT INTO churn_events (id, project_id, customer_email, mrr_cents, cancel_reason, status,
        source, offer_shown, created_at, updated_at) VALUES (?, 'p', ?, ?, ?, ?, 'cancel_flow', 1, ?, ?)`,

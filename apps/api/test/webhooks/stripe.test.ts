@@ -90,6 +90,23 @@ async function send(
   });
 }
 
+/** Ann's cancel-flow submission as the browser claims it: plan Starter, 999 cents, no subscription. */
+async function submitStarterFromWidget() {
+  const submitted = await ctx.app.inject({
+    method: "POST",
+    url: "/api/v1/cancel-flow/submit",
+    headers: apiKey(tenant.pub),
+    payload: {
+      customer_email: "ann@example.com",
+      cancel_reason: "too_expensive",
+      plan_name: "Starter",
+      mrr: 999,
+    },
+  });
+  expect(submitted.statusCode, submitted.body).toBe(200);
+  return submitted;
+}
+
 async function events(mode: "live" | "test" = "live") {
   const res = await ctx.app.inject({
     method: "GET",
@@ -188,18 +205,7 @@ describe("POST /webhooks/stripe/:public_key", () => {
 
   test("subscription.deleted takes plan, MRR and subscription from Stripe onto the open event", async () => {
     // The widget recorded what the browser claimed: no subscription id, another plan and MRR.
-    const submitted = await ctx.app.inject({
-      method: "POST",
-      url: "/api/v1/cancel-flow/submit",
-      headers: apiKey(tenant.pub),
-      payload: {
-        customer_email: "ann@example.com",
-        cancel_reason: "too_expensive",
-        plan_name: "Starter",
-        mrr: 999,
-      },
-    });
-    expect(submitted.statusCode, submitted.body).toBe(200);
+    const submitted = await submitStarterFromWidget();
     const res = await send(stripeEvent("customer.subscription.deleted", subscription()));
     expect(res.json().outcome).toBe("processed");
     const list = await events();
@@ -225,18 +231,7 @@ describe("POST /webhooks/stripe/:public_key", () => {
   });
 
   test("subscription.deleted keeps the recorded plan and MRR where Stripe's event does not state them", async () => {
-    const submitted = await ctx.app.inject({
-      method: "POST",
-      url: "/api/v1/cancel-flow/submit",
-      headers: apiKey(tenant.pub),
-      payload: {
-        customer_email: "ann@example.com",
-        cancel_reason: "too_expensive",
-        plan_name: "Starter",
-        mrr: 999,
-      },
-    });
-    expect(submitted.statusCode, submitted.body).toBe(200);
+    await submitStarterFromWidget();
     // A metered price (no unit amount) of a product known only by its id.
     const metered = subscription({
       items: {
