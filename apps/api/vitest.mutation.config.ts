@@ -18,6 +18,8 @@ export default defineConfig({
       "test/services/churn-events.test.ts",
       "test/lib/origins.test.ts",
       "test/jwt.test.ts",
+      "test/auth/api-keys.test.ts",
+      "test/lib/offers.test.ts",
     ],
     environment: "node",
     // Mutation runs share the machine with everything else: room for a slow hook.
