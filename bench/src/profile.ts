@@ -1,14 +1,16 @@
 /**
- * `pnpm --filter @windback/bench exec tsx src/profile.ts [offers|submit]`: runs one scenario
- * against the built API started with `node --cpu-prof`, then prints where the API's CPU time went
- * (self time by package or file, and the top functions). What guided docs/performance.md.
+ * `pnpm --filter @windback/bench exec tsx src/profile.ts [offers|submit|baseline]`: runs one
+ * scenario against the built API (or `baseline`: the bare Fastify server of the benchmark) started
+ * with `node --cpu-prof`, then prints where the process's CPU time went (self time by package or
+ * file, and the top functions), as a share and in microseconds per answered request, so the API's
+ * buckets can be set beside the baseline's. What guided docs/performance.md.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBuilt, generateJwtSecret, tempDir } from "@windback/testkit";
 import { BENCH_ORIGIN, createTenant, putDiscountOffer } from "./lib/api-setup.js";
 import { runLoad } from "./lib/load.js";
-import { startBenchApi, startMeasuredApi } from "./lib/processes.js";
+import { startBaseline, startBenchApi, startMeasuredApi } from "./lib/processes.js";
 
 interface ProfileNode {
   id: number;
@@ -35,13 +37,17 @@ try {
   await putDiscountOffer(setup.url, tenant);
   await setup.stop();
   const profileDir = join(tmp.path, "prof");
-  const api = await startMeasuredApi({
-    databasePath,
-    jwtSecret,
-    logLevel: process.env.LOG_LEVEL ?? "info",
-    logFile: join(tmp.path, "api.log"),
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`],
-  });
+  const profilerArgs = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  const api =
+    scenario === "baseline"
+      ? await startBaseline(profilerArgs)
+      : await startMeasuredApi({
+          databasePath,
+          jwtSecret,
+          logLevel: process.env.LOG_LEVEL ?? "info",
+          logFile: join(tmp.path, "api.log"),
+          nodeArgs: profilerArgs,
+        });
   let n = 0;
   const headers = { "x-api-key": tenant.pub, origin: BENCH_ORIGIN };
   const load = (durationSeconds: number) =>
@@ -62,7 +68,9 @@ try {
                   mrr: 4900,
                 }),
             }
-          : { path: "/api/v1/cancel-flow/offers?reason=too_expensive", headers },
+          : scenario === "baseline"
+            ? { path: "/" }
+            : { path: "/api/v1/cancel-flow/offers?reason=too_expensive", headers },
       ],
     });
   // Warm: start-up (module loading, schema compilation) is not what a request costs.
@@ -112,16 +120,20 @@ function summarize(profile: Profile, okRps: number) {
     const fn = `${functionName || "(anonymous)"} ${bucket}:${lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + micros);
   }
-  const pct = (micros: number) => `${((100 * micros) / total).toFixed(1)}%`;
+  const answered = okRps * seconds;
+  const pct = (micros: number) =>
+    `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / answered).toFixed(1).padStart(6)} µs`;
   console.log(
-    `${scenario}: ${okRps} req/s (2xx) under the profiler; busy CPU ${(total / 1e6).toFixed(1)} s`,
+    `${scenario}: ${okRps} req/s (2xx) under the profiler; busy CPU ${(total / 1e6).toFixed(1)} s, ` +
+      `${(total / answered).toFixed(1)} µs per answered request`,
   );
+  console.log("(share of the busy time, then microseconds per answered request)");
   console.log("\nself time by package / file");
   for (const [name, micros] of [...buckets].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    console.log(`  ${pct(micros).padStart(6)}  ${name}`);
+    console.log(`  ${pct(micros)}  ${name.slice(0, 120)}`);
   }
   console.log("\ntop functions (self time)");
   for (const [name, micros] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    console.log(`  ${pct(micros).padStart(6)}  ${name}`);
+    console.log(`  ${pct(micros)}  ${name.slice(0, 120)}`);
   }
 }

@@ -109,13 +109,16 @@ export async function startMeasuredApi(options: {
   });
 }
 
-/** The bare Fastify baseline (`{"ok":true}` on `/`), in its own process like the API. */
-export async function startBaseline(): Promise<ServiceProcess> {
+/**
+ * The bare Fastify baseline (`{"ok":true}` on `/`), in its own process like the API; `nodeArgs`
+ * are options for node itself (`--cpu-prof`).
+ */
+export async function startBaseline(nodeArgs: string[] = []): Promise<ServiceProcess> {
   const port = await freePort();
   const script = new URL("../baseline-server.ts", import.meta.url).pathname;
   return spawnService({
     command: process.execPath,
-    args: ["--import", "tsx", script],
+    args: [...nodeArgs, "--import", "tsx", script],
     env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: "production" },
     port,
     health: { path: "/", name: "The baseline server" },
