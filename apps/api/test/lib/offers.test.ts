@@ -234,15 +234,18 @@ describe("serialisation", () => {
     ...extra,
   });
 
+  /** What the widget sees of `record({})`. */
+  const publicDiscount = {
+    offer_type: "discount",
+    title: "20% off",
+    description: "For three months",
+    cta_button_text: "Take it",
+    discount_percent: 20,
+    discount_duration_months: 3,
+  };
+
   test("the widget sees its type's fields and the URL only when there is one", () => {
-    expect(serializePublicOffer(record({}))).toStrictEqual({
-      offer_type: "discount",
-      title: "20% off",
-      description: "For three months",
-      cta_button_text: "Take it",
-      discount_percent: 20,
-      discount_duration_months: 3,
-    });
+    expect(serializePublicOffer(record({}))).toStrictEqual(publicDiscount);
     expect(serializePublicOffer(record({ ctaUrl: "https://example.com/" })).cta_url).toBe(
       "https://example.com/",
     );
@@ -274,12 +277,7 @@ describe("serialisation", () => {
     ).toStrictEqual({
       id: "offer-1",
       cancel_reason: "too_expensive",
-      offer_type: "discount",
-      title: "20% off",
-      description: "For three months",
-      cta_button_text: "Take it",
-      discount_percent: 20,
-      discount_duration_months: 3,
+      ...publicDiscount,
       cta_url: "https://example.com/",
       cta_text: "Take it",
       enabled: false,
