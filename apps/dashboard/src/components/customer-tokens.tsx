@@ -23,9 +23,9 @@ import {
 } from "../lib/customer-tokens";
 import { formatDateTime } from "../lib/format";
 import { paths } from "../lib/paths";
-import { CopyButton } from "./copy-button";
 import { ConfirmDialog } from "./dialog";
 import { ScrollRegion } from "./scroll-region";
+import { ShownOnce } from "./shown-once";
 import { EmptyState, ErrorState, InlineError, Loading } from "./states";
 
 function VerificationForm({
@@ -102,24 +102,20 @@ function VerificationForm({
 }
 
 function NewSecret({ secret, onDone }: { secret: CreatedCustomerTokenSecret; onDone(): void }) {
-  const titleId = useId();
   return (
-    <section class="new-key" aria-labelledby={titleId} tabIndex={-1} ref={(el) => el?.focus()}>
-      <h3 id={titleId}>New customer-token secret</h3>
-      <p class="warning">
-        <strong>Copy it now: it will not be shown again.</strong> Keep it on your server (an
-        environment variable); it signs tokens with <code>kid</code> <code>{secret.id}</code>.
-      </p>
-      <div class="code-block">
-        <pre>
-          <code>{secret.secret}</code>
-        </pre>
-        <CopyButton text={secret.secret} what="the secret" />
-      </div>
-      <button type="button" class="button" onClick={onDone}>
-        I have copied it
-      </button>
-    </section>
+    <ShownOnce
+      title="New customer-token secret"
+      level={3}
+      advice={
+        <>
+          Keep it on your server (an environment variable); it signs tokens with <code>kid</code>{" "}
+          <code>{secret.id}</code>.
+        </>
+      }
+      value={secret.secret}
+      what="the secret"
+      onDone={onDone}
+    />
   );
 }
 

@@ -11,11 +11,11 @@ import {
 } from "@windback/protocol";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { useApp } from "../app-state";
-import { CopyButton } from "../components/copy-button";
 import { ConfirmDialog } from "../components/dialog";
 import { Field } from "../components/field";
 import { Page } from "../components/page";
 import { ScrollRegion } from "../components/scroll-region";
+import { ShownOnce } from "../components/shown-once";
 import { EmptyState, ErrorState, InlineError, Loading } from "../components/states";
 import { useResource } from "../hooks/use-resource";
 import type { ApiFailure } from "../lib/api-client";
@@ -49,32 +49,20 @@ type Pending =
 
 /** A signing secret, shown the one time the server returns it. */
 function NewSecret(props: { secret: string; url: string; rotated: boolean; onDone(): void }) {
-  const ref = useRef<HTMLElement>(null);
-  const titleId = useId();
-  // Focus moves here so keyboard and screen-reader users meet the secret and its warning first.
-  useEffect(() => ref.current?.focus(), []);
   return (
-    <section class="new-key" aria-labelledby={titleId} tabIndex={-1} ref={ref}>
-      <h2 id={titleId}>{props.rotated ? "New signing secret" : "Endpoint created"}</h2>
-      <p>
-        {props.rotated
+    <ShownOnce
+      title={props.rotated ? "New signing secret" : "Endpoint created"}
+      context={
+        props.rotated
           ? `The new secret signs messages to ${props.url} from now on. For 24 hours the previous secret signs too (two signatures per message), so update your receiver before then.`
-          : `Messages to ${props.url} are signed with this secret (Standard Webhooks).`}
-      </p>
-      <p class="warning">
-        <strong>Copy it now: it will not be shown again.</strong> Keep it on your server (an
-        environment variable or secret store) and verify every message with it.
-      </p>
-      <div class="code-block">
-        <pre>
-          <code data-webhook-secret>{props.secret}</code>
-        </pre>
-        <CopyButton text={props.secret} what="the signing secret" />
-      </div>
-      <button type="button" class="button" onClick={props.onDone}>
-        I have copied it
-      </button>
-    </section>
+          : `Messages to ${props.url} are signed with this secret (Standard Webhooks).`
+      }
+      advice="Keep it on your server (an environment variable or secret store) and verify every message with it."
+      value={props.secret}
+      what="the signing secret"
+      valueMarker="data-webhook-secret"
+      onDone={props.onDone}
+    />
   );
 }
 
