@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { KeyType } from "@windback/protocol";
 import type { NewApiKey } from "../storage/types.js";
 
@@ -22,26 +22,15 @@ function randomBase62(length: number): string {
   return out;
 }
 
+/** SHA-256 of the key's UTF-8 bytes, in hex (the one-shot `hash`: this runs on every request). */
 export function hashApiKey(rawKey: string): string {
-  return createHash("sha256").update(rawKey, "utf8").digest("hex");
+  return hash("sha256", rawKey, "hex");
 }
 
 export function keyTypeOf(rawKey: string): KeyType | null {
   if (rawKey.startsWith(KEY_PREFIX.public)) return "public";
   if (rawKey.startsWith(KEY_PREFIX.secret)) return "secret";
   return null;
-}
-
-/** Whether a raw key is a test key (`pub_test_…`, `sk_test_…`). */
-function isTestKey(rawKey: string): boolean {
-  const type = keyTypeOf(rawKey);
-  return type !== null && rawKey.startsWith(KEY_PREFIX[type] + TEST_MARK);
-}
-
-function keyHint(rawKey: string): string {
-  const type = keyTypeOf(rawKey);
-  const prefix = type ? KEY_PREFIX[type] + (isTestKey(rawKey) ? TEST_MARK : "") : "";
-  return `${prefix}…${rawKey.slice(-4)}`;
 }
 
 /** The masked form shown in listings: the prefix, a fixed run of dots, and the last 4 characters. */
@@ -53,14 +42,16 @@ export function generateApiKey(
   keyType: KeyType,
   livemode = true,
 ): { raw: string; record: NewApiKey } {
-  const raw = `${KEY_PREFIX[keyType]}${livemode ? "" : TEST_MARK}${randomBase62(KEY_BODY_LENGTH)}`;
+  const prefix = `${KEY_PREFIX[keyType]}${livemode ? "" : TEST_MARK}`;
+  const raw = `${prefix}${randomBase62(KEY_BODY_LENGTH)}`;
   return {
     raw,
     record: {
       id: randomUUID(),
       keyType,
       keyHash: hashApiKey(raw),
-      keyHint: keyHint(raw),
+      // What listings show: the prefix and the last four characters.
+      keyHint: `${prefix}…${raw.slice(-4)}`,
       livemode,
     },
   };

@@ -206,6 +206,8 @@ describe("parseOffer", () => {
     expect(cta(null)).toBeNull();
     expect(cta("   ")).toBeNull();
     expect(cta(" https://Example.com/plans ")).toBe("https://example.com/plans");
+    // Whitespace the URL parser would keep (percent-encoded) is trimmed too.
+    expect(cta("\u00a0https://example.com/plans\u00a0")).toBe("https://example.com/plans");
     expect(cta("http://example.com")).toBe("http://example.com/");
     expect(refusal(() => cta("/plans"))).toBe(
       "body/cta_url must be an absolute http(s) URL, e.g. https://example.com/plans",
