@@ -25,7 +25,13 @@ import {
 } from "./lib/api-setup.js";
 import { type LoadRequest, type LoadResult, runLoad } from "./lib/load.js";
 import { RESULTS_DIR } from "./lib/paths.js";
-import { sampleRss, startBaseline, startBenchApi, startMeasuredApi } from "./lib/processes.js";
+import {
+  cpuMicros,
+  sampleRss,
+  startBaseline,
+  startBenchApi,
+  startMeasuredApi,
+} from "./lib/processes.js";
 import { seedChurnEvents } from "./lib/seed.js";
 import {
   chromiumPath,
@@ -66,6 +72,10 @@ interface RoundRow {
   rps_warn: number;
   ratio: number;
   ratio_warn: number;
+  /** The server process's CPU time per response, in µs (null where /proc cannot tell). */
+  baseline_cpu_us: number | null;
+  cpu_us: number | null;
+  cpu_us_warn: number | null;
 }
 
 interface ScenarioRow {
@@ -88,6 +98,13 @@ interface ScenarioRow {
   p99_ms_warn: number;
   errors_warn: number;
   ratio_warn: number;
+  /**
+   * Medians of the server's CPU time per response (µs), at info and warn, and the baseline's:
+   * what a request costs, less disturbed by a noisy machine than the throughput.
+   */
+  cpu_us: number | null;
+  cpu_us_warn: number | null;
+  baseline_cpu_us: number | null;
   status_codes: Record<string, number>;
   rounds: RoundRow[];
   note?: string;
@@ -140,19 +157,31 @@ async function measure(
   requests: LoadRequest[],
   connections: number,
   duration: number,
-): Promise<LoadResult & { rss_mb: number }> {
+): Promise<LoadResult & { rss_mb: number; cpu_us: number | null }> {
   await runLoad({ url: server.url, requests, connections, durationSeconds: WARMUP });
   await drain(server);
   const rss = sampleRss(server.pid);
+  const cpuBefore = cpuMicros(server.pid);
   const result = await runLoad({
     url: server.url,
     requests,
     connections,
     durationSeconds: duration,
   });
+  const cpuAfter = cpuMicros(server.pid);
   const rssMb = round(rss.stop(), 1);
   await drain(server);
-  return { ...result, rss_mb: rssMb };
+  const cpu_us =
+    cpuBefore === null || cpuAfter === null || result.requests === 0
+      ? null
+      : round((cpuAfter - cpuBefore) / result.requests, 1);
+  return { ...result, rss_mb: rssMb, cpu_us };
+}
+
+/** The median of the values /proc could give, or null when it gave none. */
+function medianKnown(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : round(median(known), 1);
 }
 
 async function main() {
@@ -323,9 +352,12 @@ async function main() {
           rps_warn: atWarn.okRps,
           ratio: round(atInfo.okRps / base.okRps, 3),
           ratio_warn: round(atWarn.okRps / base.okRps, 3),
+          baseline_cpu_us: base.cpu_us,
+          cpu_us: atInfo.cpu_us,
+          cpu_us_warn: atWarn.cpu_us,
         });
         log(
-          `  round ${r + 1}: baseline ${base.okRps}, info ${atInfo.okRps} (${rounds.at(-1)?.ratio}×), warn ${atWarn.okRps} (${rounds.at(-1)?.ratio_warn}×); non-2xx ${atInfo.non2xx}/${atWarn.non2xx}`,
+          `  round ${r + 1}: baseline ${base.okRps}, info ${atInfo.okRps} (${rounds.at(-1)?.ratio}×), warn ${atWarn.okRps} (${rounds.at(-1)?.ratio_warn}×); non-2xx ${atInfo.non2xx}/${atWarn.non2xx}; CPU µs/request ${base.cpu_us} / ${atInfo.cpu_us} / ${atWarn.cpu_us}`,
         );
       }
       const statusCodes: Record<string, number> = {};
@@ -346,6 +378,9 @@ async function main() {
         p99_ms_warn: round(median(warn.map((x) => x.p99_ms))),
         errors_warn: warn.reduce((sum, x) => sum + x.errors, 0),
         ratio_warn: round(median(rounds.map((x) => x.ratio_warn)), 3),
+        cpu_us: medianKnown(rounds.map((x) => x.cpu_us)),
+        cpu_us_warn: medianKnown(rounds.map((x) => x.cpu_us_warn)),
+        baseline_cpu_us: medianKnown(rounds.map((x) => x.baseline_cpu_us)),
         status_codes: statusCodes,
         rounds,
         ...(scenario.note && { note: scenario.note }),
@@ -508,12 +543,13 @@ function renderMarkdown(r: Results): string {
   );
   lines.push("");
   lines.push(
-    "| scenario | req/s | p50 ms | p99 ms | non-2xx | peak RSS MB | baseline req/s | ratio | req/s (warn) | p99 ms (warn) | ratio (warn) |",
+    "| scenario | req/s | p50 ms | p99 ms | non-2xx | peak RSS MB | baseline req/s | ratio | req/s (warn) | p99 ms (warn) | ratio (warn) | CPU µs/request: info / warn / baseline |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const cpu = (value: number | null) => (value === null ? "n/a" : String(value));
   for (const s of r.scenarios) {
     lines.push(
-      `| ${s.name} | ${s.rps} | ${s.p50_ms} | ${s.p99_ms} | ${s.errors} | ${s.rss_mb} | ${s.baseline_rps} | ${s.ratio} | ${s.rps_warn} | ${s.p99_ms_warn} | ${s.ratio_warn} |`,
+      `| ${s.name} | ${s.rps} | ${s.p50_ms} | ${s.p99_ms} | ${s.errors} | ${s.rss_mb} | ${s.baseline_rps} | ${s.ratio} | ${s.rps_warn} | ${s.p99_ms_warn} | ${s.ratio_warn} | ${cpu(s.cpu_us)} / ${cpu(s.cpu_us_warn)} / ${cpu(s.baseline_cpu_us)} |`,
     );
   }
   if (r.growth.length > 0) {

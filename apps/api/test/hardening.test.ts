@@ -35,7 +35,7 @@ const register = (body: Record<string, unknown>) =>
   );
 
 describe("responses carrying tokens and customer data", () => {
-  test("are never cached, never sniffed; HSTS only when the API is served over https", async () => {
+  test("are never cached, sniffed, framed or referred from; HSTS only when the API is served over https", async () => {
     ctx = await buildTestApp();
     const t = await createTenant(ctx);
     for (const res of [
@@ -46,12 +46,21 @@ describe("responses carrying tokens and customer data", () => {
     ]) {
       expect(res.headers["cache-control"]).toBe("no-store");
       expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["content-security-policy"]).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.headers["referrer-policy"]).toBe("no-referrer");
+      expect(res.headers["cross-origin-resource-policy"]).toBe("cross-origin");
       expect(res.headers["strict-transport-security"]).toBeUndefined();
+      // A web page's document-only headers mean nothing on JSON.
+      expect(res.headers["x-xss-protection"]).toBeUndefined();
+      expect(res.headers["origin-agent-cluster"]).toBeUndefined();
     }
     await ctx.app.close();
     ctx = await buildTestApp({ publicUrl: "https://windback.example.org" });
     const res = await call(ctx, "GET", "/api/v1/auth/me", {});
-    expect(res.headers["strict-transport-security"]).toMatch(/max-age=31536000/);
+    expect(res.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
   });
 });
 
