@@ -165,17 +165,24 @@ export function createStripeEventsService(deps: {
 }) {
   const { repos, churnEvents } = deps;
 
-  async function subscriptionUpdated(projectId: string, event: Stripe.Event) {
-    const subscription = event.data.object as Stripe.Subscription;
-    if (!subscription.cancel_at_period_end) return "ignored";
-    const email = emailOf(subscription);
-    const open = await repos.churnEvents.findForBilling(projectId, {
+  /** The customer's open churn event for this subscription (or their email), if any. */
+  function openEventOf(projectId: string, event: Stripe.Event, subscription: Stripe.Subscription) {
+    return repos.churnEvents.findForBilling(projectId, {
       livemode: event.livemode,
       subscriptionId: subscription.id,
-      customerEmail: email,
+      customerEmail: emailOf(subscription),
       statuses: [...OPEN],
     });
-    if (open || email === null) return "ignored";
+  }
+
+  /** A churn event recorded from the subscription alone (no cancel flow ran before it). */
+  async function recordFrom(
+    projectId: string,
+    event: Stripe.Event,
+    subscription: Stripe.Subscription,
+    email: string,
+    status: "new" | "lost",
+  ) {
     const details = subscription.cancellation_details;
     await churnEvents.recordFromBilling(
       projectId,
@@ -190,20 +197,22 @@ export function createStripeEventsService(deps: {
         cancelReasonText: details?.comment?.trim() || null,
         livemode: event.livemode,
       },
-      "new",
+      status,
     );
+  }
+
+  async function subscriptionUpdated(projectId: string, event: Stripe.Event) {
+    const subscription = event.data.object as Stripe.Subscription;
+    if (!subscription.cancel_at_period_end) return "ignored";
+    const email = emailOf(subscription);
+    if (email === null || (await openEventOf(projectId, event, subscription))) return "ignored";
+    await recordFrom(projectId, event, subscription, email, "new");
     return "processed";
   }
 
   async function subscriptionDeleted(projectId: string, event: Stripe.Event) {
     const subscription = event.data.object as Stripe.Subscription;
-    const email = emailOf(subscription);
-    const open = await repos.churnEvents.findForBilling(projectId, {
-      livemode: event.livemode,
-      subscriptionId: subscription.id,
-      customerEmail: email,
-      statuses: [...OPEN],
-    });
+    const open = await openEventOf(projectId, event, subscription);
     if (open) {
       // Stripe's plan and MRR are the truth about what was lost (the widget's are the browser's),
       // where the event states them: a price without an amount (tiered, metered) or a product
@@ -221,23 +230,9 @@ export function createStripeEventsService(deps: {
       });
       return "processed";
     }
+    const email = emailOf(subscription);
     if (email === null) return "ignored";
-    const details = subscription.cancellation_details;
-    await churnEvents.recordFromBilling(
-      projectId,
-      {
-        customerEmail: email,
-        provider: "stripe",
-        providerSubscriptionId: subscription.id,
-        ...planOf(subscription),
-        cancelReason: details?.feedback
-          ? (STRIPE_FEEDBACK_REASONS[details.feedback] ?? null)
-          : null,
-        cancelReasonText: details?.comment?.trim() || null,
-        livemode: event.livemode,
-      },
-      "lost",
-    );
+    await recordFrom(projectId, event, subscription, email, "lost");
     return "processed";
   }
 
