@@ -1,32 +1,7 @@
-import type { KeyType } from "@windback/protocol";
 import type pg from "pg";
+import { type ApiKeyRow, toKey } from "../rows.js";
 import type { ApiKeyRecord, ApiKeysRepository, NewApiKey } from "../types.js";
 import { type Queryable, transaction } from "./database.js";
-
-interface ApiKeyRow {
-  id: string;
-  project_id: string;
-  key_type: KeyType;
-  key_hash: string;
-  key_hint: string;
-  livemode: boolean;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-const toKey = (row: ApiKeyRow): ApiKeyRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  keyType: row.key_type,
-  livemode: row.livemode,
-  keyHint: row.key_hint,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-  expiresAt: row.expires_at,
-  revokedAt: row.revoked_at,
-});
 
 export async function insertApiKey(
   client: Queryable,

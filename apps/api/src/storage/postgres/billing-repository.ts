@@ -1,21 +1,6 @@
 import type pg from "pg";
-import type { BillingIntegrationRecord, BillingRepository } from "../types.js";
-
-interface IntegrationRow {
-  project_id: string;
-  provider: "stripe";
-  webhook_secret: string;
-  created_at: string;
-  updated_at: string;
-}
-
-const toIntegration = (row: IntegrationRow): BillingIntegrationRecord => ({
-  projectId: row.project_id,
-  provider: row.provider,
-  webhookSecret: row.webhook_secret,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
+import { type IntegrationRow, toIntegration } from "../rows.js";
+import type { BillingRepository } from "../types.js";
 
 export function createBillingRepository(pool: pg.Pool): BillingRepository {
   return {

@@ -1,19 +1,21 @@
-import type {
-  CancelReason,
-  ChurnSource,
-  ChurnStatus,
-  OfferType,
-  PublicOffer,
-} from "@windback/protocol";
+import type { ChurnStatus } from "@windback/protocol";
 import type pg from "pg";
 import { type CounterRow, mergeCounters } from "../counters.js";
 import { splitPeriod } from "../periods.js";
+import {
+  type ChurnEventRow,
+  type CounterRowSql,
+  type DaySeriesRowSql,
+  type DomainEventRow,
+  toCounter,
+  toDaySeries,
+  toDomainEvent,
+  toEvent,
+} from "../rows.js";
 import type {
   ChurnEventFilter,
   ChurnEventRecord,
   ChurnEventsRepository,
-  DomainEvent,
-  DomainEventType,
   FlowOwner,
   NewChurnEvent,
   Publish,
@@ -22,104 +24,8 @@ import type {
 import { lockCustomer, type Queryable, transaction } from "./database.js";
 import { queueDomainEvent } from "./webhook-outbox.js";
 
-interface ChurnEventRow {
-  seq: number;
-  id: string;
-  project_id: string;
-  customer_email: string;
-  customer_name: string | null;
-  provider: string;
-  provider_subscription_id: string | null;
-  plan_name: string | null;
-  mrr_cents: number;
-  currency: string;
-  tenure_days: number | null;
-  cancel_reason: CancelReason | null;
-  cancel_reason_text: string | null;
-  status: ChurnStatus;
-  source: ChurnSource;
-  offer_type: OfferType | null;
-  offer_shown: boolean;
-  offer_declined: boolean;
-  offer_accepted_at: string | null;
-  client_key: string | null;
-  mrr_verified: boolean;
-  offer_terms: string | null;
-  livemode: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-const toEvent = (row: ChurnEventRow): ChurnEventRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  customerEmail: row.customer_email,
-  customerName: row.customer_name,
-  provider: row.provider,
-  providerSubscriptionId: row.provider_subscription_id,
-  planName: row.plan_name,
-  mrrCents: row.mrr_cents,
-  currency: row.currency,
-  tenureDays: row.tenure_days,
-  cancelReason: row.cancel_reason,
-  cancelReasonText: row.cancel_reason_text,
-  status: row.status,
-  source: row.source,
-  offerType: row.offer_type,
-  offerShown: row.offer_shown,
-  offerDeclined: row.offer_declined,
-  offerAcceptedAt: row.offer_accepted_at,
-  clientKey: row.client_key,
-  mrrVerified: row.mrr_verified,
-  offerTerms: row.offer_terms === null ? null : (JSON.parse(row.offer_terms) as PublicOffer),
-  livemode: row.livemode,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-interface DomainEventRow {
-  id: string;
-  project_id: string;
-  type: DomainEventType;
-  churn_event_id: string;
-  payload: string;
-  occurred_at: string;
-}
-
-const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
-  id: row.id,
-  type: row.type,
-  projectId: row.project_id,
-  churnEventId: row.churn_event_id,
-  payload: row.payload,
-  occurredAt: row.occurred_at,
-});
-
-interface CounterRowSql {
-  source: ChurnSource;
-  cancel_reason: string;
-  status: ChurnStatus;
-  offer_shown: boolean;
-  offer_declined: boolean;
-  offer_accepted: boolean;
-  mrr_verified: boolean;
-  events: number;
-  mrr_cents: number;
-}
-
-type DaySeriesRowSql = Omit<CounterRowSql, "cancel_reason" | "mrr_verified"> & { day: string };
-
-const toCounter = (row: CounterRowSql): CounterRow => ({
-  source: row.source,
-  cancelReason: row.cancel_reason,
-  status: row.status,
-  offerShown: row.offer_shown,
-  offerDeclined: row.offer_declined,
-  offerAccepted: row.offer_accepted,
-  mrrVerified: row.mrr_verified,
-  events: row.events,
-  mrrCents: row.mrr_cents,
-});
+/** PostgreSQL has no rowid: `seq` breaks ties in "newest first"; export pages resume after it. */
+type PgChurnEventRow = ChurnEventRow & { seq: number };
 
 const NOT_FOUND: TransitionResult = { ok: false, reason: "not_found" };
 
@@ -151,7 +57,7 @@ const COUNTER_COLUMNS = `source, cancel_reason, status, offer_shown, offer_decli
 
 export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepository {
   const read = async (client: Queryable, projectId: string, id: string) => {
-    const { rows } = await client.query<ChurnEventRow>(
+    const { rows } = await client.query<PgChurnEventRow>(
       "SELECT * FROM churn_events WHERE id = $1 AND project_id = $2",
       [id, projectId],
     );
@@ -167,7 +73,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     clientKey: string | null,
     livemode: boolean,
   ) => {
-    const { rows } = await client.query<ChurnEventRow>(
+    const { rows } = await client.query<PgChurnEventRow>(
       `SELECT * FROM churn_events
        WHERE project_id = $1 AND customer_email = $2 AND livemode = $5 AND created_at >= $3
          AND ($4::text IS NULL OR client_key = $4)
@@ -184,7 +90,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     id: string,
     owner: FlowOwner,
   ) => {
-    const { rows } = await client.query<ChurnEventRow>(
+    const { rows } = await client.query<PgChurnEventRow>(
       `SELECT * FROM churn_events WHERE id = $1 AND project_id = $2 AND livemode = $5
          AND ($3::text IS NULL OR client_key = $3)
          AND ($4::text IS NULL OR customer_email = $4)`,
@@ -228,7 +134,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     event: NewChurnEvent,
     now: string,
   ) => {
-    const { rows } = await client.query<ChurnEventRow>(
+    const { rows } = await client.query<PgChurnEventRow>(
       `INSERT INTO churn_events (id, project_id, customer_email, customer_name, provider,
          provider_subscription_id, plan_name, mrr_cents, currency, tenure_days, cancel_reason,
          cancel_reason_text, status, source, offer_type, offer_shown, offer_accepted_at,
@@ -261,7 +167,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         now,
       ],
     );
-    return toEvent(rows[0] as ChurnEventRow);
+    return toEvent(rows[0] as PgChurnEventRow);
   };
 
   /** Runs a write about one customer's events: serialised per customer by lockCustomer. */
@@ -304,12 +210,12 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     // The page after `after` seeks to it in the (project_id, created_at, seq) index.
     const { rows } =
       after === null
-        ? await pool.query<ChurnEventRow>(
+        ? await pool.query<PgChurnEventRow>(
             `SELECT * FROM churn_events WHERE ${where.sql}
              ORDER BY created_at DESC, seq DESC LIMIT $${n + 1}`,
             [...where.params, EXPORT_PAGE],
           )
-        : await pool.query<ChurnEventRow>(
+        : await pool.query<PgChurnEventRow>(
             `SELECT * FROM churn_events WHERE ${where.sql}
                AND (created_at, seq) < ($${n + 1}, $${n + 2})
              ORDER BY created_at DESC, seq DESC LIMIT $${n + 3}`,
@@ -329,7 +235,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
       // A match on the subscription first, then one on the email among events of no known
       // subscription (coalesce: a NULL comparison would sort first under DESC in PostgreSQL,
       // last in SQLite).
-      const { rows } = await pool.query<ChurnEventRow>(
+      const { rows } = await pool.query<PgChurnEventRow>(
         `SELECT * FROM churn_events
          WHERE project_id = $1 AND livemode = $2 AND status = ANY($3::text[])
            AND (($4::text IS NOT NULL AND provider_subscription_id = $4)
@@ -353,7 +259,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         const where = whereOf(projectId, filter);
         const n = where.params.length;
-        const items = await client.query<ChurnEventRow>(
+        const items = await client.query<PgChurnEventRow>(
           `SELECT * FROM churn_events WHERE ${where.sql}
            ORDER BY created_at DESC, seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
           [...where.params, filter.limit, filter.offset],
@@ -416,7 +322,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
               ],
             );
           }
-          const row = (await read(client, projectId, existing.id)) as ChurnEventRow;
+          const row = (await read(client, projectId, existing.id)) as PgChurnEventRow;
           return { event: toEvent(row), deduplicated: true, published: null };
         }
         const event = await insertEvent(
@@ -441,7 +347,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
     },
     async acceptOffer(projectId, target, offerType, fallback, now, publish) {
       const accept = async (client: pg.PoolClient): Promise<TransitionResult> => {
-        let row: ChurnEventRow | undefined;
+        let row: PgChurnEventRow | undefined;
         if (target.eventId !== undefined) {
           // Another client's event is answered as if it did not exist.
           row = await byIdOfOwner(client, projectId, target.eventId, target.owner);
@@ -474,13 +380,13 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         }
         if (row.status === "offer_accepted") return { ok: true, event, published: null };
         // Only the status and when: the reason, feedback, customer fields and terms stay as recorded.
-        const { rows } = await client.query<ChurnEventRow>(
+        const { rows } = await client.query<PgChurnEventRow>(
           `UPDATE churn_events SET status = 'offer_accepted', offer_shown = TRUE,
              offer_accepted_at = coalesce(offer_accepted_at, $1), updated_at = $1
            WHERE id = $2 RETURNING *`,
           [now, row.id],
         );
-        const accepted = toEvent(rows[0] as ChurnEventRow);
+        const accepted = toEvent(rows[0] as PgChurnEventRow);
         return {
           ok: true,
           event: accepted,
@@ -497,12 +403,12 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         if (!row) return { ok: false, reason: "not_found" };
         if (row.status !== "new")
           return { ok: false, reason: "invalid_transition", event: toEvent(row) };
-        const { rows } = await client.query<ChurnEventRow>(
+        const { rows } = await client.query<PgChurnEventRow>(
           `UPDATE churn_events SET offer_declined = TRUE, offer_shown = TRUE, updated_at = $1
            WHERE id = $2 RETURNING *`,
           [now, row.id],
         );
-        const declined = toEvent(rows[0] as ChurnEventRow);
+        const declined = toEvent(rows[0] as PgChurnEventRow);
         return {
           ok: true,
           event: declined,
@@ -517,7 +423,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
         if (FINAL.has(row.status))
           return { ok: false, reason: "invalid_transition", event: toEvent(row) };
         const { rows } = billing
-          ? await client.query<ChurnEventRow>(
+          ? await client.query<PgChurnEventRow>(
               `UPDATE churn_events SET status = $1, updated_at = $2, provider = $4,
                  provider_subscription_id = $5, plan_name = coalesce($6, plan_name),
                  mrr_cents = coalesce($7::bigint, mrr_cents),
@@ -535,11 +441,11 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
                 billing.currency,
               ],
             )
-          : await client.query<ChurnEventRow>(
+          : await client.query<PgChurnEventRow>(
               "UPDATE churn_events SET status = $1, updated_at = $2 WHERE id = $3 RETURNING *",
               [status, now, row.id],
             );
-        const changed = toEvent(rows[0] as ChurnEventRow);
+        const changed = toEvent(rows[0] as PgChurnEventRow);
         return {
           ok: true,
           event: changed,
@@ -603,16 +509,7 @@ export function createChurnEventsRepository(pool: pg.Pool): ChurnEventsRepositor
          HAVING sum(events) <> 0`,
         [projectId, livemode, fromDay, toDay],
       );
-      return rows.map((row) => ({
-        day: row.day,
-        source: row.source,
-        status: row.status,
-        offerShown: row.offer_shown,
-        offerDeclined: row.offer_declined,
-        offerAccepted: row.offer_accepted,
-        events: row.events,
-        mrrCents: row.mrr_cents,
-      }));
+      return rows.map(toDaySeries);
     },
   };
 }

@@ -1,22 +1,7 @@
 import type pg from "pg";
-import type { CustomerTokenSecretRecord, CustomerTokenSecretsRepository } from "../types.js";
+import { type SecretRow, toSecret } from "../rows.js";
+import type { CustomerTokenSecretsRepository } from "../types.js";
 import { lockProject, transaction } from "./database.js";
-
-interface SecretRow {
-  id: string;
-  project_id: string;
-  secret: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toSecret = (row: SecretRow): CustomerTokenSecretRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  secret: row.secret,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-});
 
 export function createCustomerTokenSecretsRepository(
   pool: pg.Pool,

@@ -1,48 +1,6 @@
-import type { CancelReason, OfferType } from "@windback/protocol";
 import type pg from "pg";
-import type { OfferRecord, OffersRepository } from "../types.js";
-
-interface OfferRow {
-  id: string;
-  project_id: string;
-  cancel_reason: CancelReason;
-  offer_type: OfferType;
-  title: string;
-  description: string;
-  cta_button_text: string;
-  cta_url: string | null;
-  discount_percent: number | null;
-  discount_duration_months: number | null;
-  pause_days: number | null;
-  extension_days: number | null;
-  downgrade_plan: string | null;
-  feature_name: string | null;
-  feature_unlock_days: number | null;
-  enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-const toOffer = (row: OfferRow): OfferRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  cancelReason: row.cancel_reason,
-  offerType: row.offer_type,
-  title: row.title,
-  description: row.description,
-  ctaButtonText: row.cta_button_text,
-  ctaUrl: row.cta_url,
-  discountPercent: row.discount_percent,
-  discountDurationMonths: row.discount_duration_months,
-  pauseDays: row.pause_days,
-  extensionDays: row.extension_days,
-  downgradePlan: row.downgrade_plan,
-  featureName: row.feature_name,
-  featureUnlockDays: row.feature_unlock_days,
-  enabled: row.enabled,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
+import { type OfferRow, toOffer } from "../rows.js";
+import type { OffersRepository } from "../types.js";
 
 export function createOffersRepository(pool: pg.Pool): OffersRepository {
   const one = async (sql: string, params: unknown[]) => {

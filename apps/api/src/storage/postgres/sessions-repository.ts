@@ -1,13 +1,7 @@
 import type pg from "pg";
+import { type SessionRow, toSession } from "../rows.js";
 import type { SessionsRepository } from "../types.js";
 import { transaction } from "./database.js";
-
-interface SessionRow {
-  user_id: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-}
 
 export function createSessionsRepository(pool: pg.Pool): SessionsRepository {
   return {
@@ -31,14 +25,7 @@ export function createSessionsRepository(pool: pg.Pool): SessionsRepository {
         [tokenHash, now],
       );
       const row = rows[0];
-      return row
-        ? {
-            userId: row.user_id,
-            createdAt: row.created_at,
-            lastSeenAt: row.last_seen_at,
-            expiresAt: row.expires_at,
-          }
-        : null;
+      return row ? toSession(row) : null;
     },
     async extend(tokenHash, now, expiresAt) {
       await pool.query(

@@ -1,33 +1,8 @@
 import type pg from "pg";
+import { type TrackEventRow, toTrackEvent } from "../rows.js";
 import { storedSize } from "../sqlite/track-events-repository.js";
-import type { TrackEventRecord, TrackEventsRepository } from "../types.js";
+import type { TrackEventsRepository } from "../types.js";
 import { lockProject, transaction } from "./database.js";
-
-interface TrackEventRow {
-  id: number;
-  project_id: string;
-  api_key_id: string | null;
-  livemode: boolean;
-  customer_email: string | null;
-  customer_id: string | null;
-  event: string;
-  properties: string | null;
-  occurred_at: string;
-  created_at: string;
-}
-
-const toTrackEvent = (row: TrackEventRow): TrackEventRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  apiKeyId: row.api_key_id,
-  livemode: row.livemode,
-  customerEmail: row.customer_email,
-  customerId: row.customer_id,
-  event: row.event,
-  properties: row.properties,
-  occurredAt: row.occurred_at,
-  createdAt: row.created_at,
-});
 
 export function createTrackEventsRepository(pool: pg.Pool): TrackEventsRepository {
   const usageOf = async (client: Pick<pg.Pool, "query">, projectId: string) => {

@@ -1,27 +1,8 @@
 import type pg from "pg";
-import type { UserRecord, UsersRepository } from "../types.js";
+import { toUser, type UserRow } from "../rows.js";
+import type { UsersRepository } from "../types.js";
 import { transaction } from "./database.js";
 import { insertProjectWithFreeSlug } from "./projects-repository.js";
-
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-  password_hash: string;
-  token_version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const toUser = (row: UserRow): UserRecord => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  passwordHash: row.password_hash,
-  tokenVersion: row.token_version,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
 
 export function createUsersRepository(pool: pg.Pool): UsersRepository {
   const one = async (sql: string, params: unknown[]) => {

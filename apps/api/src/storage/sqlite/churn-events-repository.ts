@@ -1,12 +1,16 @@
-import type {
-  CancelReason,
-  ChurnSource,
-  ChurnStatus,
-  OfferType,
-  PublicOffer,
-} from "@windback/protocol";
+import type { CancelReason, ChurnStatus, OfferType } from "@windback/protocol";
 import { type CounterRow, mergeCounters } from "../counters.js";
 import { splitPeriod } from "../periods.js";
+import {
+  type ChurnEventRow,
+  type CounterRowSql,
+  type DaySeriesRowSql,
+  type DomainEventRow,
+  toCounter,
+  toDaySeries,
+  toDomainEvent,
+  toEvent,
+} from "../rows.js";
 import type {
   AcceptTarget,
   BillingFacts,
@@ -15,7 +19,6 @@ import type {
   ChurnEventRecord,
   ChurnEventsRepository,
   DomainEvent,
-  DomainEventType,
   FlowOwner,
   NewChurnEvent,
   Publish,
@@ -23,78 +26,6 @@ import type {
 } from "../types.js";
 import { cachedStatement, type SqliteDatabase } from "./database.js";
 import { createOutboxWriter } from "./webhook-outbox.js";
-
-interface ChurnEventRow {
-  id: string;
-  project_id: string;
-  customer_email: string;
-  customer_name: string | null;
-  provider: string;
-  provider_subscription_id: string | null;
-  plan_name: string | null;
-  mrr_cents: number;
-  currency: string;
-  tenure_days: number | null;
-  cancel_reason: CancelReason | null;
-  cancel_reason_text: string | null;
-  status: ChurnStatus;
-  source: ChurnSource;
-  offer_type: OfferType | null;
-  offer_shown: number;
-  offer_declined: number;
-  offer_accepted_at: string | null;
-  client_key: string | null;
-  mrr_verified: number;
-  offer_terms: string | null;
-  livemode: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const toEvent = (row: ChurnEventRow): ChurnEventRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  customerEmail: row.customer_email,
-  customerName: row.customer_name,
-  provider: row.provider,
-  providerSubscriptionId: row.provider_subscription_id,
-  planName: row.plan_name,
-  mrrCents: row.mrr_cents,
-  currency: row.currency,
-  tenureDays: row.tenure_days,
-  cancelReason: row.cancel_reason,
-  cancelReasonText: row.cancel_reason_text,
-  status: row.status,
-  source: row.source,
-  offerType: row.offer_type,
-  offerShown: row.offer_shown === 1,
-  offerDeclined: row.offer_declined === 1,
-  offerAcceptedAt: row.offer_accepted_at,
-  clientKey: row.client_key,
-  mrrVerified: row.mrr_verified === 1,
-  offerTerms: row.offer_terms === null ? null : (JSON.parse(row.offer_terms) as PublicOffer),
-  livemode: row.livemode === 1,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-interface DomainEventRow {
-  id: string;
-  project_id: string;
-  type: DomainEventType;
-  churn_event_id: string;
-  payload: string;
-  occurred_at: string;
-}
-
-const toDomainEvent = (row: DomainEventRow): DomainEvent => ({
-  id: row.id,
-  type: row.type,
-  projectId: row.project_id,
-  churnEventId: row.churn_event_id,
-  payload: row.payload,
-  occurredAt: row.occurred_at,
-});
 
 interface OwnedQuery {
   projectId: string;
@@ -111,31 +42,6 @@ function ownedBy(projectId: string, owner: FlowOwner) {
     livemode: owner.livemode ? 1 : 0,
   };
 }
-
-/** A counter row as SQLite returns it. */
-interface CounterRowSql {
-  source: ChurnSource;
-  cancel_reason: string;
-  status: ChurnStatus;
-  offer_shown: number;
-  offer_declined: number;
-  offer_accepted: number;
-  mrr_verified: number;
-  events: number;
-  mrr_cents: number;
-}
-
-const toCounter = (row: CounterRowSql): CounterRow => ({
-  source: row.source,
-  cancelReason: row.cancel_reason,
-  status: row.status,
-  offerShown: row.offer_shown === 1,
-  offerDeclined: row.offer_declined === 1,
-  offerAccepted: row.offer_accepted === 1,
-  mrrVerified: row.mrr_verified === 1,
-  events: row.events,
-  mrrCents: row.mrr_cents,
-});
 
 /** Rows per page of an export: big enough to be fast, small enough to keep memory flat. */
 const EXPORT_PAGE = 500;
@@ -314,10 +220,9 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
   const countersOfEvents = db.prepare<[string, number, string, string], CounterRowSql>(
     CHURN_EVENT_SQL.countersOfEvents,
   );
-  const dailyCounters = db.prepare<
-    [string, number, string, string],
-    Omit<CounterRowSql, "cancel_reason" | "mrr_verified"> & { day: string }
-  >(CHURN_EVENT_SQL.dailyCounters);
+  const dailyCounters = db.prepare<[string, number, string, string], DaySeriesRowSql>(
+    CHURN_EVENT_SQL.dailyCounters,
+  );
 
   const outbox = createOutboxWriter(db);
   const forBilling = db.prepare<
@@ -625,16 +530,7 @@ export function createChurnEventsRepository(db: SqliteDatabase): ChurnEventsRepo
       return countersTx.deferred(projectId, livemode ? 1 : 0, period);
     },
     async dailyCounters(projectId, { livemode, fromDay, toDay }) {
-      return dailyCounters.all(projectId, livemode ? 1 : 0, fromDay, toDay).map((row) => ({
-        day: row.day,
-        source: row.source,
-        status: row.status,
-        offerShown: row.offer_shown === 1,
-        offerDeclined: row.offer_declined === 1,
-        offerAccepted: row.offer_accepted === 1,
-        events: row.events,
-        mrrCents: row.mrr_cents,
-      }));
+      return dailyCounters.all(projectId, livemode ? 1 : 0, fromDay, toDay).map(toDaySeries);
     },
   };
 }

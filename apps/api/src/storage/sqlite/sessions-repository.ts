@@ -1,12 +1,6 @@
-import type { SessionRecord, SessionsRepository } from "../types.js";
+import { type SessionRow, toSession } from "../rows.js";
+import type { SessionsRepository } from "../types.js";
 import type { SqliteDatabase } from "./database.js";
-
-interface SessionRow {
-  user_id: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-}
 
 export function createSessionsRepository(db: SqliteDatabase): SessionsRepository {
   const insert = db.prepare<[string, string, string, string, string]>(
@@ -37,14 +31,7 @@ export function createSessionsRepository(db: SqliteDatabase): SessionsRepository
     },
     async findActive(tokenHash, now) {
       const row = active.get(tokenHash, now);
-      return row
-        ? ({
-            userId: row.user_id,
-            createdAt: row.created_at,
-            lastSeenAt: row.last_seen_at,
-            expiresAt: row.expires_at,
-          } satisfies SessionRecord)
-        : null;
+      return row ? toSession(row) : null;
     },
     async extend(tokenHash, now, expiresAt) {
       extend.run(now, expiresAt, tokenHash);

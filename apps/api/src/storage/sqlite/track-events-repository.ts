@@ -1,31 +1,6 @@
-import type { NewTrackEvent, TrackEventRecord, TrackEventsRepository } from "../types.js";
+import { type TrackEventRow, toTrackEvent } from "../rows.js";
+import type { NewTrackEvent, TrackEventsRepository } from "../types.js";
 import type { SqliteDatabase } from "./database.js";
-
-interface TrackEventRow {
-  id: number;
-  project_id: string;
-  api_key_id: string | null;
-  livemode: number;
-  customer_email: string | null;
-  customer_id: string | null;
-  event: string;
-  properties: string | null;
-  occurred_at: string;
-  created_at: string;
-}
-
-const toTrackEvent = (row: TrackEventRow): TrackEventRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  apiKeyId: row.api_key_id,
-  livemode: row.livemode === 1,
-  customerEmail: row.customer_email,
-  customerId: row.customer_id,
-  event: row.event,
-  properties: row.properties,
-  occurredAt: row.occurred_at,
-  createdAt: row.created_at,
-});
 
 /**
  * What an event costs on disk, roughly: its text plus a fixed overhead for the row and its index

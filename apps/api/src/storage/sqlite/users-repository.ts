@@ -1,26 +1,7 @@
+import { toUser, type UserRow } from "../rows.js";
 import type { NewProject, ProjectRecord, UserRecord, UsersRepository } from "../types.js";
 import type { SqliteDatabase } from "./database.js";
 import { insertProjectWithFreeSlug } from "./projects-repository.js";
-
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-  password_hash: string;
-  token_version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const toUser = (row: UserRow): UserRecord => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  passwordHash: row.password_hash,
-  tokenVersion: row.token_version,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
 
 export function createUsersRepository(db: SqliteDatabase): UsersRepository {
   const insertUser = db.prepare<[string, string, string, string, string, string]>(

@@ -1,104 +1,15 @@
 import type { WebhookEventType } from "@windback/protocol";
-import type {
-  LeasedDelivery,
-  WebhookAttemptRecord,
-  WebhookEndpointRecord,
-  WebhookMessageRecord,
-  WebhookStatus,
-  WebhooksRepository,
-} from "../types.js";
+import {
+  type AttemptRow,
+  type EndpointRow,
+  type MessageRow,
+  toAttempt,
+  toEndpoint,
+  toMessage,
+} from "../rows.js";
+import type { LeasedDelivery, WebhookStatus, WebhooksRepository } from "../types.js";
 import type { SqliteDatabase } from "./database.js";
 import { createOutboxWriter } from "./webhook-outbox.js";
-
-interface EndpointRow {
-  id: string;
-  project_id: string;
-  url: string;
-  description: string | null;
-  event_types: string | null;
-  enabled: number;
-  disabled_reason: string | null;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: string | null;
-  failing_since: string | null;
-  last_success_at: string | null;
-  last_failure_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface MessageRow {
-  id: string;
-  project_id: string;
-  endpoint_id: string;
-  event_type: WebhookEventType;
-  livemode: number;
-  body: string;
-  status: WebhookStatus;
-  attempts: number;
-  created_at: string;
-}
-
-interface AttemptRow {
-  id: string;
-  message_id: string;
-  endpoint_id: string;
-  event_type: WebhookEventType;
-  attempt: number;
-  status: WebhookStatus;
-  response_status: number | null;
-  response_body: string | null;
-  error: string | null;
-  duration_ms: number | null;
-  created_at: string;
-  next_attempt_at: string | null;
-}
-
-const toEndpoint = (row: EndpointRow): WebhookEndpointRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  url: row.url,
-  description: row.description,
-  eventTypes: row.event_types === null ? null : (JSON.parse(row.event_types) as WebhookEventType[]),
-  enabled: row.enabled === 1,
-  disabledReason: row.disabled_reason,
-  secret: row.secret,
-  previousSecret: row.previous_secret,
-  previousSecretExpiresAt: row.previous_secret_expires_at,
-  failingSince: row.failing_since,
-  lastSuccessAt: row.last_success_at,
-  lastFailureAt: row.last_failure_at,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
-
-const toMessage = (row: MessageRow): WebhookMessageRecord => ({
-  id: row.id,
-  projectId: row.project_id,
-  endpointId: row.endpoint_id,
-  eventType: row.event_type,
-  livemode: row.livemode === 1,
-  body: row.body,
-  status: row.status,
-  attempts: row.attempts,
-  createdAt: row.created_at,
-});
-
-const toAttempt = (row: AttemptRow): WebhookAttemptRecord => ({
-  id: row.id,
-  messageId: row.message_id,
-  endpointId: row.endpoint_id,
-  eventType: row.event_type,
-  attempt: row.attempt,
-  status: row.status,
-  responseStatus: row.response_status,
-  responseBody: row.response_body,
-  error: row.error,
-  durationMs: row.duration_ms,
-  createdAt: row.created_at,
-  nextAttemptAt: row.status === "pending" ? row.next_attempt_at : null,
-});
 
 const ATTEMPT_COLUMNS = `a.id, a.message_id, a.endpoint_id, m.event_type, a.attempt, a.status,
   a.response_status, a.response_body, a.error, a.duration_ms, a.created_at, a.next_attempt_at`;
