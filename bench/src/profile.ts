@@ -76,10 +76,18 @@ try {
   // Warm: start-up (module loading, schema compilation) is not what a request costs.
   await load(2);
   const result = await load(seconds);
+  const stopStarted = performance.now();
   await api.stop();
-  const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+  const stopSeconds = (performance.now() - stopStarted) / 1000;
+  // The main thread's profile (thread id 0 in `CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile`):
+  // under `--import tsx` the loader's thread writes one too.
+  const file = readdirSync(profileDir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
   if (!file) throw new Error("no profile written");
-  summarize(JSON.parse(readFileSync(join(profileDir, file), "utf8")) as Profile, result.okRps);
+  summarize(
+    JSON.parse(readFileSync(join(profileDir, file), "utf8")) as Profile,
+    result.okRps,
+    stopSeconds,
+  );
 } finally {
   tmp.remove();
 }
@@ -95,9 +103,11 @@ function bucketOf(url: string, name: string): string {
   return app ? `api: ${app[1]}` : url;
 }
 
-function summarize(profile: Profile, okRps: number) {
-  // Only the measured run: the samples of its last `seconds` before the shutdown.
-  const from = profile.endTime - (seconds - 0.5) * 1e6;
+function summarize(profile: Profile, okRps: number, stopSeconds: number) {
+  // Only the measured run: the samples of the profile's last `seconds - 0.5` s, which end with
+  // the shutdown (`stopSeconds`, mostly idle and not counted), so they hold that much less load.
+  const window = seconds - 0.5;
+  const from = profile.endTime - window * 1e6;
   const selfTime = new Map<number, number>();
   let t = profile.startTime;
   profile.samples.forEach((id, i) => {
@@ -120,7 +130,7 @@ function summarize(profile: Profile, okRps: number) {
     const fn = `${functionName || "(anonymous)"} ${bucket}:${lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + micros);
   }
-  const answered = okRps * seconds;
+  const answered = okRps * Math.max(window - stopSeconds, 0.1);
   const pct = (micros: number) =>
     `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / answered).toFixed(1).padStart(6)} µs`;
   console.log(

@@ -78,7 +78,8 @@ try {
 
   /** Submits per second over `SECONDS`, `CONCURRENCY` at a time. */
   async function storageRound(): Promise<number> {
-    const until = performance.now() + SECONDS * 1000;
+    const started = performance.now();
+    const until = started + SECONDS * 1000;
     let done = 0;
     const worker = async () => {
       while (performance.now() < until) {
@@ -95,7 +96,8 @@ try {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return done / SECONDS;
+    // Over the time actually taken: the submits in flight at the deadline finish after it.
+    return done / ((performance.now() - started) / 1000);
   }
 
   const rows: { baseline: number; storage: number; ratio: number }[] = [];

@@ -50,6 +50,7 @@ describe("responses carrying tokens and customer data", () => {
         "default-src 'none'; frame-ancestors 'none'",
       );
       expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.headers["x-permitted-cross-domain-policies"]).toBe("none");
       expect(res.headers["referrer-policy"]).toBe("no-referrer");
       expect(res.headers["cross-origin-resource-policy"]).toBe("cross-origin");
       expect(res.headers["strict-transport-security"]).toBeUndefined();

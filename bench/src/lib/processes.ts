@@ -33,8 +33,9 @@ const TICKS_PER_SECOND = 100;
  */
 export function cpuMicros(pid: number): number | null {
   try {
-    // The command name (field 2) may hold spaces: the fields after it start past its ")".
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // The command name (field 2) may hold spaces and ")": the fields after it start past its last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const utime = Number(fields[11]);
     const stime = Number(fields[12]);
     if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;

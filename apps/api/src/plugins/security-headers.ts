@@ -20,6 +20,8 @@ function apiHeaders(https: boolean): Readonly<Record<string, string>> {
     "referrer-policy": "no-referrer",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
+    // No Adobe client (Flash, Acrobat) may load cross-domain policy files from this host.
+    "x-permitted-cross-domain-policies": "none",
     ...(https && { "strict-transport-security": "max-age=31536000; includeSubDomains" }),
   };
 }

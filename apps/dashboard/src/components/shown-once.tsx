@@ -26,13 +26,14 @@ export interface ShownOnceProps {
 export function ShownOnce(props: ShownOnceProps) {
   const ref = useRef<HTMLElement>(null);
   const titleId = useId();
-  // Focus moves here so keyboard and screen-reader users meet the value and its warning first.
-  useEffect(() => ref.current?.focus(), []);
+  // Focus moves here so keyboard and screen-reader users meet the value and its warning first,
+  // again when a new value replaces the one shown (a second secret created meanwhile).
+  useEffect(() => ref.current?.focus(), [props.value]);
   const Heading = props.level === 3 ? "h3" : "h2";
   return (
     <section class="new-key" aria-labelledby={titleId} tabIndex={-1} ref={ref}>
       <Heading id={titleId}>{props.title}</Heading>
-      {props.context !== undefined && <p>{props.context}</p>}
+      {props.context != null && <p>{props.context}</p>}
       <p class="warning">
         <strong>Copy it now: it will not be shown again.</strong> {props.advice}
       </p>
