@@ -22,6 +22,7 @@ import {
 import pg from "pg";
 import { BENCH_ORIGIN, createTenant, putDiscountOffer, type Tenant } from "./lib/api-setup.js";
 import { type LoadRequest, runLoad } from "./lib/load.js";
+import { median } from "./lib/numbers.js";
 import { RESULTS_DIR } from "./lib/paths.js";
 import { startBaseline, startBenchApi } from "./lib/processes.js";
 
@@ -88,15 +89,6 @@ interface Row {
   baseline_rps: number;
   /** Median over the rounds of rps / the round's baseline. */
   ratio: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**

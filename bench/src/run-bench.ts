@@ -24,6 +24,7 @@ import {
   type Tenant,
 } from "./lib/api-setup.js";
 import { type LoadRequest, type LoadResult, runLoad } from "./lib/load.js";
+import { envNumber, median } from "./lib/numbers.js";
 import { RESULTS_DIR } from "./lib/paths.js";
 import {
   cpuMicros,
@@ -40,11 +41,6 @@ import {
   type WidgetTiming,
   widgetSizes,
 } from "./lib/widget-bench.js";
-
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 const DURATION = envNumber("BENCH_DURATION", 5);
 const GROWTH_DURATION = envNumber("BENCH_GROWTH_DURATION", DURATION);
@@ -120,15 +116,6 @@ interface GrowthRow {
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function addCodes(into: Record<string, number>, from: Record<string, number>) {
   for (const [code, count] of Object.entries(from)) into[code] = (into[code] ?? 0) + count;

@@ -13,12 +13,9 @@
 import { join } from "node:path";
 import { API_DIST, ensureBuilt, generateJwtSecret, tempDir } from "@windback/testkit";
 import { runLoad } from "./lib/load.js";
+import { envNumber, median } from "./lib/numbers.js";
 import { startBaseline } from "./lib/processes.js";
 
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 const SECONDS = envNumber("BENCH_DURATION", 5);
 const CONCURRENCY = envNumber("BENCH_CONNECTIONS", 20);
 const ROUNDS = envNumber("BENCH_ROUNDS", 3);
@@ -113,7 +110,7 @@ try {
     rows.push({ baseline: base.okRps, storage, ratio: storage / base.okRps });
   }
   await app.close();
-  const median = [...rows].sort((a, b) => a.ratio - b.ratio)[Math.floor(rows.length / 2)];
+
   console.log("| round | baseline req/s | service + storage submits/s | ceiling ratio |");
   console.log("| ----- | -------------: | --------------------------: | ------------: |");
   rows.forEach((row, i) => {
@@ -121,7 +118,8 @@ try {
       `| ${i + 1} | ${Math.round(row.baseline)} | ${Math.round(row.storage)} | ${row.ratio.toFixed(3)} |`,
     );
   });
-  console.log(`\nmedian ceiling: ${median?.ratio.toFixed(3)}× of the bare server`);
+  const ceiling = median(rows.map((row) => row.ratio));
+  console.log(`\nmedian ceiling: ${ceiling.toFixed(3)}× of the bare server`);
 } finally {
   await baseline.stop();
   tmp.remove();
