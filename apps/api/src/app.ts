@@ -73,7 +73,7 @@ export const windbackApp = fp(
   async (app: FastifyInstance, opts: AppOptions) => {
     const { config } = opts;
     const clock = opts.clock ?? systemClock;
-    const storage = opts.storage ?? (await createStorage(config));
+    const storage = opts.storage ?? (await createStorage(config, app.log));
     // Several instances (REDIS_URL): a revoked key or changed origins reach every instance's cache.
     const redisBus =
       !opts.cache?.bus && config.redisUrl

@@ -9,7 +9,11 @@ import type { Storage } from "./types.js";
  */
 export async function createStorage(
   config: Pick<AppConfig, "databasePath" | "databaseUrl">,
+  log?: { warn: (context: object, message: string) => void },
 ): Promise<Storage> {
   if (config.databaseUrl) return createPostgresStorage(config.databaseUrl);
-  return createSqliteStorage(config.databasePath);
+  return createSqliteStorage(config.databasePath, {
+    // A checkpoint that fails loses nothing (the WAL keeps the frames) but lets the WAL grow.
+    onCheckpointError: (message) => log?.warn({ error: message }, "SQLite checkpoint failed"),
+  });
 }

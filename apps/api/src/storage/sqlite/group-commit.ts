@@ -1,7 +1,8 @@
 /**
  * Group commit (docs/design.md §14): the writes that arrive while the event loop is busy share one
- * transaction and so one fsync (`synchronous=FULL`), instead of one each. A write's promise settles
- * only after the transaction holding it has committed, so a 2xx still means "on disk".
+ * transaction and so one sync, instead of one each. A write's promise settles only after the
+ * transaction holding it has committed and a sync of the WAL that started after the COMMIT has
+ * completed (`durable`, ./wal-sync.ts), so a 2xx still means "on disk".
  *
  * How a batch runs, synchronously in one turn of the event loop (so no read ever sees it half
  * done): `BEGIN IMMEDIATE`; each write in the order it was asked for; `COMMIT`. Each write method
@@ -13,7 +14,8 @@
  *
  * Batches are capped (`maxBatch`) and each starts from `setImmediate`, so requests already waiting
  * (a health check, a read) are served between two batches: the loop is blocked for one batch's
- * statements and one fsync at most.
+ * statements at most; the sync itself runs on libuv's thread pool, and the next batch may commit
+ * while it runs.
  */
 import { StorageUnavailableError } from "../errors.js";
 import type { SqliteDatabase } from "./database.js";
@@ -39,11 +41,23 @@ interface Job {
 
 const DEFAULT_MAX_BATCH = 64;
 
+export interface GroupCommitOptions {
+  maxBatch?: number;
+  /**
+   * Resolves once everything committed so far is on disk (./wal-sync.ts). Without it a COMMIT is
+   * taken as durable by itself, as it is with `synchronous=FULL` or for `:memory:`.
+   */
+  durable?: () => Promise<void>;
+  /** Once set, the storage can no longer promise durability: every write is refused. */
+  failure?: () => Error | undefined;
+}
+
 export function createGroupCommit(
   db: SqliteDatabase,
-  options: { maxBatch?: number } = {},
+  options: GroupCommitOptions = {},
 ): GroupCommit {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const durable = options.durable;
   let queue: Job[] = [];
   let scheduled = false;
   let batches = 0;
@@ -70,9 +84,29 @@ export function createGroupCommit(
     }
   }
 
+  function acknowledge(done: { job: Job; result: unknown }[]) {
+    if (!durable) {
+      for (const { job, result } of done) job.resolve(result);
+      return;
+    }
+    durable().then(
+      () => {
+        for (const { job, result } of done) job.resolve(result);
+      },
+      (error: unknown) => {
+        for (const { job } of done) job.reject(error);
+      },
+    );
+  }
+
   function runBatch(batch: Job[]) {
     let index = 0;
     while (index < batch.length) {
+      const failure = options.failure?.();
+      if (failure) {
+        for (const job of batch.slice(index)) job.reject(failure);
+        return;
+      }
       try {
         db.exec("BEGIN IMMEDIATE");
       } catch (error) {
@@ -90,6 +124,8 @@ export function createGroupCommit(
         } catch (error) {
           result = Promise.reject(error);
         }
+        // Settled only after the sync; until then a failed write's rejection is not unhandled.
+        if (result instanceof Promise) result.catch(() => undefined);
         if (!db.inTransaction) {
           // SQLite rolled the whole transaction back: nothing in it was acknowledged, so the
           // earlier writes fail too; the next ones start a new transaction.
@@ -114,7 +150,7 @@ export function createGroupCommit(
       }
       batches += 1;
       writes += done.length;
-      for (const { job, result } of done) job.resolve(result);
+      acknowledge(done);
     }
   }
 

@@ -1,0 +1,128 @@
+/**
+ * Checkpoints on a worker thread. The main connection commits with `synchronous=OFF` and never
+ * checkpoints (`wal_autocheckpoint=0`, ./wal-sync.ts); this worker's own connection, with
+ * `synchronous=FULL`, copies the WAL back into the database file now and then. With FULL, SQLite
+ * fsyncs the WAL before the copy and the database file after it, and only then marks the frames
+ * as copied — so the main connection can reuse the WAL from its start only once the database file
+ * holds them on disk. Its fsyncs block this thread, not the event loop.
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+export interface Checkpointer {
+  /** Runs a checkpoint now and reports it (tests, diagnostics). */
+  checkpoint(): Promise<CheckpointReport>;
+  /** Stops the worker and closes its connection. */
+  close(): Promise<void>;
+}
+
+export interface CheckpointReport {
+  /** Frames in the WAL, and how many of them the database file now holds. */
+  walFrames: number;
+  checkpointedFrames: number;
+  /** The worker connection's `synchronous` setting (2 = FULL). */
+  synchronous: number;
+}
+
+/** The worker's code, as CommonJS: it runs from the built app and from the sources in tests alike. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma("synchronous = FULL");
+db.pragma("busy_timeout = 5000");
+function checkpoint() {
+  // PASSIVE: copies what it can without waiting for the writer or readers.
+  const [row] = db.pragma("wal_checkpoint(PASSIVE)");
+  return { walFrames: row.log, checkpointedFrames: row.checkpointed };
+}
+function tick() {
+  try {
+    checkpoint();
+  } catch (error) {
+    parentPort.postMessage({ type: "error", message: String(error && error.message) });
+  }
+}
+const timer = setInterval(tick, workerData.intervalMs);
+parentPort.on("message", (message) => {
+  if (message.type === "checkpoint") {
+    try {
+      const report = checkpoint();
+      report.synchronous = db.pragma("synchronous", { simple: true });
+      parentPort.postMessage({ type: "report", id: message.id, report });
+    } catch (error) {
+      parentPort.postMessage({ type: "report", id: message.id, error: String(error && error.message) });
+    }
+  } else if (message.type === "close") {
+    clearInterval(timer);
+    db.close();
+    parentPort.postMessage({ type: "closed" });
+    parentPort.close();
+  }
+});
+`;
+
+export function startCheckpointer(
+  path: string,
+  options: { intervalMs?: number; onError?: (message: string) => void } = {},
+): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, path, intervalMs: options.intervalMs ?? 250 },
+  });
+  // The worker never keeps the process alive; close() stops it on shutdown.
+  worker.unref();
+  const waiting = new Map<
+    number,
+    { resolve: (r: CheckpointReport) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 0;
+  let closed: Promise<void> | undefined;
+  let exited = false;
+  worker.once("exit", () => {
+    exited = true;
+    for (const pending of waiting.values()) pending.reject(new Error("the checkpointer stopped"));
+    waiting.clear();
+  });
+  worker.on(
+    "message",
+    (message: {
+      type: string;
+      id?: number;
+      report?: CheckpointReport;
+      error?: string;
+      message?: string;
+    }) => {
+      if (message.type === "error") options.onError?.(message.message ?? "checkpoint failed");
+      if (message.type !== "report" || message.id === undefined) return;
+      const pending = waiting.get(message.id);
+      waiting.delete(message.id);
+      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      else if (message.report) pending?.resolve(message.report);
+    },
+  );
+  worker.on("error", (error) => {
+    options.onError?.(String(error.message));
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
+  });
+  return {
+    checkpoint() {
+      return new Promise<CheckpointReport>((resolve, reject) => {
+        if (exited) return reject(new Error("the checkpointer stopped"));
+        const id = nextId++;
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ type: "checkpoint", id });
+      });
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        worker.once("exit", () => resolve());
+        worker.postMessage({ type: "close" });
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Durability off the event loop (docs/durability.md). better-sqlite3 is synchronous, so with
+ * `synchronous=FULL` every COMMIT waited for its fsync on the main thread: while the disk was slow
+ * (another process flushing, a busy host) every request, `/health` included, waited with it —
+ * the soak test measured 0.3 s stalls on every route. Instead the connection commits with
+ * `synchronous=OFF` (the WAL frames are written, not synced) and this barrier fsyncs the WAL file
+ * on libuv's thread pool; a write is acknowledged only once a sync that started after its COMMIT
+ * has completed. A WAL recovers to a prefix of its commits (each frame's checksum chains to the
+ * one before), so syncing the file after the COMMIT makes that commit, and every one before it,
+ * survive a power cut. Checkpoints, which write the database file itself, run with syncs on
+ * their own connection (./checkpointer.ts).
+ */
+import { fsync } from "node:fs";
+import { StorageUnavailableError } from "../errors.js";
+
+export interface DurabilityBarrier {
+  /**
+   * Resolves once everything committed so far is on disk; rejects once a sync has failed (the
+   * kernel may have dropped the pages, so nothing later can be trusted to be written either).
+   */
+  durable(): Promise<void>;
+  /** The sync failure that stopped writes, if any (health checks report it). */
+  failure(): Error | undefined;
+  /** For tests and diagnostics: how many syncs ran. */
+  stats(): { syncs: number };
+}
+
+export interface BarrierOptions {
+  /** A counter that grows with every change committed (SQLite's `total_changes()`). */
+  changes: () => number;
+  /** Makes what was written so far durable. */
+  sync: () => Promise<void>;
+}
+
+/**
+ * At most one sync runs at a time; callers arriving meanwhile share the one that starts after it,
+ * so a slow disk costs one sync per round, not one per write (group commit for the fsync).
+ */
+export function createDurabilityBarrier(options: BarrierOptions): DurabilityBarrier {
+  let synced = options.changes();
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  let failed: Error | undefined;
+  let syncs = 0;
+
+  function start(): Promise<void> {
+    // Everything counted now was written before the sync starts, so the sync covers it.
+    const covers = options.changes();
+    syncs += 1;
+    return options.sync().then(
+      () => {
+        synced = Math.max(synced, covers);
+      },
+      (error: unknown) => {
+        failed ??= new StorageUnavailableError(
+          "the database could not be synced to disk; writes are refused until a restart",
+          { cause: error },
+        );
+        throw failed;
+      },
+    );
+  }
+
+  function run(): Promise<void> {
+    const current = start().finally(() => {
+      if (running === current) running = undefined;
+    });
+    running = current;
+    return current;
+  }
+
+  return {
+    durable() {
+      if (failed) return Promise.reject(failed);
+      if (options.changes() <= synced) return Promise.resolve();
+      // A sync already running may have started before this commit: wait for the next one.
+      if (!running) return run();
+      next ??= running
+        .catch(() => undefined)
+        .then(() => {
+          next = undefined;
+          if (failed) throw failed;
+          return run();
+        });
+      return next;
+    },
+    failure: () => failed,
+    stats: () => ({ syncs }),
+  };
+}
+
+/** `fsync(2)` of an open file on libuv's thread pool. */
+export function fsyncOnThreadPool(fd: number): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve, reject) => {
+      fsync(fd, (error) => (error ? reject(error) : resolve()));
+    });
+}
