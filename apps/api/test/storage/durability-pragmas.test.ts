@@ -1,7 +1,8 @@
 /**
  * The durability settings are pinned on every SQLite connection the app opens, which the
  * power-loss promise of docs/durability.md rests on: WAL; the serving connection commits without
- * syncing (synchronous=OFF) and never checkpoints (wal_autocheckpoint=0), because a write is
+ * syncing (synchronous=NORMAL, which in WAL mode syncs only the header on reuse and checkpoints)
+ * and never checkpoints (wal_autocheckpoint=0), because a write is
  * acknowledged only after the WAL's fsync off the event loop (storage/sqlite/wal-sync.ts); the
  * checkpointer's connection syncs (FULL = 2). kill -9 alone cannot tell a sync from none (the
  * page cache survives it), so this reads the settings and counts the syncs;
@@ -63,7 +64,7 @@ test("every connection the app opens is WAL; writes are synced before they are a
   for (const db of opened) {
     expect(db.name).toBe(join(dir, "app.db"));
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.pragma("synchronous", { simple: true })).toBe(0);
+    expect(db.pragma("synchronous", { simple: true })).toBe(1);
     expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
   }
   // The checkpointer (a worker thread, so not recorded above) syncs, and copies the WAL back.

@@ -3,7 +3,7 @@
  * acknowledged only once a sync that started after its COMMIT has completed; syncs are shared by
  * the writes that wait together; a failed sync refuses every later write.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { fstatSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -11,7 +11,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { StorageUnavailableError } from "../../src/storage/errors.js";
 import { startCheckpointer } from "../../src/storage/sqlite/checkpointer.js";
 import { createGroupCommit } from "../../src/storage/sqlite/group-commit.js";
-import { createSqliteStorage } from "../../src/storage/sqlite/index.js";
+import { createSqliteStorage, type SqliteStorage } from "../../src/storage/sqlite/index.js";
 import { createDurabilityBarrier, fsyncOnThreadPool } from "../../src/storage/sqlite/wal-sync.js";
 
 /** A sync the test completes or fails by hand, recording what had changed when it started. */
@@ -69,6 +69,53 @@ describe("durability barrier", () => {
     started[1]?.finish();
     await flush();
     expect(laterDone).toBe(3);
+  });
+
+  test("never two syncs at once, whenever the calls come (between one sync's end and the next's start too)", async () => {
+    let changes = 0;
+    let inFlight = 0;
+    let most = 0;
+    const barrier = createDurabilityBarrier({
+      changes: () => changes,
+      sync: async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight -= 1;
+      },
+    });
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) {
+      changes += 1;
+      waits.push(barrier.durable());
+      // Calls land at every depth of the microtask queue and across timer turns.
+      for (let k = 0; k < i % 7; k++) await Promise.resolve();
+      if (i % 13 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(waits);
+    expect(most).toBe(1);
+    expect(barrier.stats().syncs).toBeLessThan(200);
+  });
+
+  test("close waits for the sync in flight, then refuses", async () => {
+    let changes = 0;
+    const { started, sync } = manualSync(() => changes);
+    const barrier = createDurabilityBarrier({ changes: () => changes, sync });
+    changes = 1;
+    const waiting = barrier.durable();
+    let closed = false;
+    const closing = barrier.close().then(() => {
+      closed = true;
+    });
+    await flush();
+    expect(closed).toBe(false);
+    started[0]?.finish();
+    await waiting;
+    await closing;
+    // The running sync already covered everything committed: no second one.
+    expect(started).toHaveLength(1);
+    changes = 2;
+    await expect(barrier.durable()).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
   test("a failed sync rejects its waiters and every later call, and is reported", async () => {
@@ -130,6 +177,22 @@ describe("group commit with a barrier", () => {
   });
 });
 
+const NOW = "2026-01-15T12:00:00.000Z";
+const register = (storage: SqliteStorage, n: number) =>
+  storage.repos.users.createWithProject(
+    { id: `u${n}`, name: "U", email: `u${n}@example.com`, passwordHash: "h" },
+    { id: `p${n}`, userId: `u${n}`, name: "Default", slug: "default", supportEmail: null },
+    NOW,
+  );
+const endpoint = (id: string) => ({
+  id,
+  url: "https://hooks.example.com/windback",
+  description: null,
+  eventTypes: null,
+  enabled: true,
+  secret: "whsec_test",
+});
+
 describe("SQLite storage on a file", () => {
   let dir: string | undefined;
   afterEach(() => {
@@ -164,6 +227,86 @@ describe("SQLite storage on a file", () => {
       now,
     );
     expect(storage.durability?.syncs()).toBe(afterAccount + 1);
+    await storage.close();
+  });
+
+  test("closing twice at once, with a write queued, closes once and keeps the write", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    const path = join(dir, "close.db");
+    const storage = createSqliteStorage(path);
+    const queued = register(storage, 1);
+    await Promise.all([storage.close(), storage.close()]);
+    await queued;
+    await expect(register(storage, 2)).rejects.toBeInstanceOf(StorageUnavailableError);
+    const reader = new Database(path, { readonly: true });
+    expect(reader.prepare("SELECT count(*) FROM users").pluck().get()).toBe(1);
+    reader.close();
+  });
+
+  test("a write's sync starts after its COMMIT, on the same WAL file", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    const path = join(dir, "order.db");
+    const startedAt: number[] = [];
+    let storage: SqliteStorage | undefined;
+    storage = createSqliteStorage(path, {
+      syncWal: (fd) => {
+        // The WAL file itself (same inode as the path), and what was committed when each began.
+        expect(fstatSync(fd).ino).toBe(statSync(`${path}-wal`).ino);
+        const real = fsyncOnThreadPool(fd);
+        return () => {
+          startedAt.push(storage?.db.prepare("SELECT total_changes()").pluck().get() as number);
+          return real();
+        };
+      },
+    });
+    await register(storage, 1);
+    const committed = storage.db.prepare("SELECT total_changes()").pluck().get() as number;
+    expect(startedAt.at(-1)).toBe(committed);
+    await storage.close();
+  });
+
+  test("after a failed sync, writes outside the batches are refused before they run; /health fails", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    let broken = false;
+    const storage = createSqliteStorage(join(dir, "eio.db"), {
+      syncWal: (fd) => {
+        const real = fsyncOnThreadPool(fd);
+        return () =>
+          broken ? Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })) : real();
+      },
+    });
+    await register(storage, 1);
+    broken = true;
+    await expect(register(storage, 2)).rejects.toBeInstanceOf(StorageUnavailableError);
+    const endpoints = () =>
+      storage.db.prepare("SELECT count(*) FROM webhook_endpoints").pluck().get() as number;
+    const before = endpoints();
+    await expect(
+      storage.repos.webhooks.createEndpoint("p1", endpoint("we_after"), NOW),
+    ).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(endpoints()).toBe(before);
+    await expect(storage.health()).rejects.toBeInstanceOf(StorageUnavailableError);
+    await storage.close();
+  });
+
+  test("under a steady stream of writes the WAL is still reused from its start", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    const path = join(dir, "steady.db");
+    const storage = createSqliteStorage(path, { walCatchUpFrames: 64 });
+    await register(storage, 0);
+    // The WAL header's checkpoint sequence number grows by one each time the WAL restarts.
+    const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
+    const before = restarts();
+    // Open loop: new writes every millisecond for 1.5 s, whatever the earlier ones are doing.
+    const pending: Promise<unknown>[] = [];
+    let n = 1;
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      for (let i = 0; i < 4; i++) pending.push(register(storage, n++));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    expect(restarts() - before).toBeGreaterThanOrEqual(3);
     await storage.close();
   });
 

@@ -1,5 +1,5 @@
 /**
- * Checkpoints on a worker thread. The main connection commits with `synchronous=OFF` and never
+ * Checkpoints on a worker thread. The main connection commits without syncing and never
  * checkpoints (`wal_autocheckpoint=0`, ./wal-sync.ts); this worker's own connection, with
  * `synchronous=FULL`, copies the WAL back into the database file now and then. With FULL, SQLite
  * fsyncs the WAL before the copy and the database file after it, and only then marks the frames
@@ -36,11 +36,26 @@ function checkpoint() {
   const [row] = db.pragma("wal_checkpoint(PASSIVE)");
   return { walFrames: row.log, checkpointedFrames: row.checkpointed };
 }
+let lastError = "";
+let lastErrorAt = 0;
+let lastFrames = -1;
 function tick() {
   try {
-    checkpoint();
+    const report = checkpoint();
+    // The writer needs the WAL's size to decide when to let a checkpoint catch up.
+    if (report.walFrames !== lastFrames) {
+      lastFrames = report.walFrames;
+      parentPort.postMessage({ type: "progress", report });
+    }
   } catch (error) {
-    parentPort.postMessage({ type: "error", message: String(error && error.message) });
+    const message = String(error && error.message);
+    const code = String((error && error.code) || "");
+    // The same failure every 250 ms is reported once a minute.
+    if (message !== lastError || Date.now() - lastErrorAt > 60000) {
+      lastError = message;
+      lastErrorAt = Date.now();
+      parentPort.postMessage({ type: "error", message, code });
+    }
   }
 }
 const timer = setInterval(tick, workerData.intervalMs);
@@ -51,7 +66,7 @@ parentPort.on("message", (message) => {
       report.synchronous = db.pragma("synchronous", { simple: true });
       parentPort.postMessage({ type: "report", id: message.id, report });
     } catch (error) {
-      parentPort.postMessage({ type: "report", id: message.id, error: String(error && error.message) });
+      parentPort.postMessage({ type: "report", id: message.id, error: String(error && error.message), code: String((error && error.code) || "") });
     }
   } else if (message.type === "close") {
     clearInterval(timer);
@@ -62,10 +77,17 @@ parentPort.on("message", (message) => {
 });
 `;
 
-export function startCheckpointer(
-  path: string,
-  options: { intervalMs?: number; onError?: (message: string) => void } = {},
-): Checkpointer {
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  /** A checkpoint failed; `code` is SQLite's extended result code (e.g. SQLITE_IOERR_FSYNC). */
+  onError?: (message: string, code: string) => void;
+  /** The WAL's size after a background checkpoint, when it changed. */
+  onProgress?: (report: Omit<CheckpointReport, "synchronous">) => void;
+  /** The worker stopped without being asked to. */
+  onStopped?: () => void;
+}
+
+export function startCheckpointer(path: string, options: CheckpointerOptions = {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -80,8 +102,10 @@ export function startCheckpointer(
   let nextId = 0;
   let closed: Promise<void> | undefined;
   let exited = false;
+  let closing = false;
   worker.once("exit", () => {
     exited = true;
+    if (!closing) options.onStopped?.();
     for (const pending of waiting.values()) pending.reject(new Error("the checkpointer stopped"));
     waiting.clear();
   });
@@ -93,17 +117,22 @@ export function startCheckpointer(
       report?: CheckpointReport;
       error?: string;
       message?: string;
+      code?: string;
     }) => {
-      if (message.type === "error") options.onError?.(message.message ?? "checkpoint failed");
+      if (message.type === "progress" && message.report) options.onProgress?.(message.report);
+      if (message.type === "error")
+        options.onError?.(message.message ?? "checkpoint failed", message.code ?? "");
       if (message.type !== "report" || message.id === undefined) return;
       const pending = waiting.get(message.id);
       waiting.delete(message.id);
-      if (message.error !== undefined) pending?.reject(new Error(message.error));
-      else if (message.report) pending?.resolve(message.report);
+      if (message.error !== undefined) {
+        options.onError?.(message.error, message.code ?? "");
+        pending?.reject(Object.assign(new Error(message.error), { code: message.code }));
+      } else if (message.report) pending?.resolve(message.report);
     },
   );
   worker.on("error", (error) => {
-    options.onError?.(String(error.message));
+    options.onError?.(String(error.message), "");
     for (const pending of waiting.values()) pending.reject(error);
     waiting.clear();
   });
@@ -117,6 +146,7 @@ export function startCheckpointer(
       });
     },
     close() {
+      closing = true;
       closed ??= new Promise<void>((resolve) => {
         if (exited) return resolve();
         worker.once("exit", () => resolve());

@@ -29,6 +29,8 @@ export interface GroupCommit {
   run<T>(write: () => T | Promise<T>): Promise<T>;
   /** Runs every queued write now (closing: pending writes finish first). */
   drain(): void;
+  /** Runs every queued write now and refuses later ones (StorageUnavailableError). */
+  close(): void;
   /** For tests and diagnostics: how many transactions and writes were committed. */
   stats(): { batches: number; writes: number };
 }
@@ -50,6 +52,13 @@ export interface GroupCommitOptions {
   durable?: () => Promise<void>;
   /** Once set, the storage can no longer promise durability: every write is refused. */
   failure?: () => Error | undefined;
+  /**
+   * Asked before each batch; a promise holds the batch (not the event loop) until it settles —
+   * how the WAL's checkpoint catches up with a steady stream of writes (./index.ts).
+   */
+  gate?: () => Promise<unknown> | undefined;
+  /** A COMMIT failed (e.g. SQLite's own fsync of the WAL header: SQLITE_IOERR_FSYNC). */
+  onCommitError?: (error: unknown) => void;
 }
 
 export function createGroupCommit(
@@ -60,6 +69,7 @@ export function createGroupCommit(
   const durable = options.durable;
   let queue: Job[] = [];
   let scheduled = false;
+  let closed = false;
   let batches = 0;
   let writes = 0;
 
@@ -67,13 +77,19 @@ export function createGroupCommit(
     if (scheduled) return;
     scheduled = true;
     setImmediate(() => {
-      scheduled = false;
-      const batch = queue.length > maxBatch ? queue.splice(0, maxBatch) : queue;
-      if (batch === queue) queue = [];
-      // What is left waits for the next turn, after the requests that came in meanwhile.
-      if (queue.length > 0) schedule();
-      runBatch(batch);
+      const held = options.gate?.();
+      if (held) held.then(runNext, runNext);
+      else runNext();
     });
+  }
+
+  function runNext() {
+    scheduled = false;
+    const batch = queue.length > maxBatch ? queue.splice(0, maxBatch) : queue;
+    if (batch === queue) queue = [];
+    // What is left waits for the next turn, after the requests that came in meanwhile.
+    if (queue.length > 0) schedule();
+    runBatch(batch);
   }
 
   function rollback() {
@@ -144,6 +160,7 @@ export function createGroupCommit(
       try {
         db.exec("COMMIT");
       } catch (error) {
+        options.onCommitError?.(error);
         rollback();
         for (const { job } of done) job.reject(error);
         continue;
@@ -156,6 +173,7 @@ export function createGroupCommit(
 
   return {
     run<T>(write: () => T | Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(new StorageUnavailableError("database closed"));
       return new Promise<T>((resolve, reject) => {
         queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
         schedule();
@@ -166,6 +184,10 @@ export function createGroupCommit(
         const batch = queue.splice(0, maxBatch);
         runBatch(batch);
       }
+    },
+    close() {
+      this.drain();
+      closed = true;
     },
     stats: () => ({ batches, writes }),
   };

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../types.js";
 import { createApiKeysRepository } from "./api-keys-repository.js";
 import { createBillingRepository } from "./billing-repository.js";
@@ -14,7 +15,7 @@ import { createProjectsRepository } from "./projects-repository.js";
 import { createSessionsRepository } from "./sessions-repository.js";
 import { createTrackEventsRepository } from "./track-events-repository.js";
 import { createUsersRepository } from "./users-repository.js";
-import { createDurabilityBarrier, type DurabilityBarrier, fsyncOnThreadPool } from "./wal-sync.js";
+import { createDurabilityBarrier, fsyncOnThreadPool } from "./wal-sync.js";
 import { createWebhooksRepository } from "./webhooks-repository.js";
 
 export interface SqliteStorageOptions extends OpenDatabaseOptions {
@@ -22,6 +23,8 @@ export interface SqliteStorageOptions extends OpenDatabaseOptions {
   syncWal?: (fd: number) => () => Promise<void>;
   /** Told when a background checkpoint fails (the frames stay in the WAL; it grows meanwhile). */
   onCheckpointError?: (message: string) => void;
+  /** WAL frames past which writes wait for a checkpoint to catch up (default 4096, ~16 MB). */
+  walCatchUpFrames?: number;
 }
 
 export interface SqliteStorage extends Storage {
@@ -40,13 +43,12 @@ export interface SqliteStorage extends Storage {
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
 
 /**
- * `repository` with the methods named in `writes` run in the group commit's next batch, and every
- * other method that turns out to change rows (webhook deliveries, billing) answered only once its
- * changes are durable too. Reads and streams are left as they are.
+ * `repository` with the methods named in `writes` run in the group commit's next batch. Its other
+ * methods read; should one change rows after all, it is answered once that change is durable.
  */
-function durableRepository<T extends object>(
+function inGroupCommit<T extends object>(
   groupCommit: GroupCommit,
-  durability: { barrier: DurabilityBarrier; changes: () => number } | undefined,
+  durability: OffLoopDurability | undefined,
   repository: T,
   writes: readonly (keyof T & string)[],
 ): T {
@@ -70,16 +72,44 @@ function durableRepository<T extends object>(
 }
 
 /**
+ * `repository` writing on its own, outside the batches (webhook deliveries, Stripe events: each
+ * write is one statement or its own transaction). Refused once durability is lost; every answer
+ * waits until what was committed before it is durable — also an answer that depends on a row
+ * another request committed but has not synced yet (a Stripe event already claimed).
+ */
+function syncedAfterEachCall<T extends object>(
+  durability: OffLoopDurability | undefined,
+  repository: T,
+): T {
+  if (!durability) return repository;
+  const { barrier } = durability;
+  const wrapped = { ...repository } as Record<string, unknown>;
+  for (const [name, value] of Object.entries(repository)) {
+    if (typeof value !== "function" || value instanceof AsyncGeneratorFunction) continue;
+    const method = value as (...args: unknown[]) => unknown;
+    wrapped[name] = async (...args: unknown[]) => {
+      const failure = barrier.failure();
+      if (failure) throw failure;
+      const result = await method.apply(repository, args);
+      await barrier.durable();
+      return result;
+    };
+  }
+  return wrapped as T;
+}
+
+/**
  * The WAL's fsync and the checkpoints leave the event loop (./wal-sync.ts, ./checkpointer.ts):
  * this connection commits without syncing and never checkpoints; the barrier syncs the WAL file
  * before a write is acknowledged. Nothing of this applies to `:memory:`.
  */
-function startOffLoopDurability(
-  db: SqliteDatabase,
-  path: string,
-  syncWal: (fd: number) => () => Promise<void>,
-  onCheckpointError: ((message: string) => void) | undefined,
-) {
+type OffLoopDurability = ReturnType<typeof startOffLoopDurability>;
+
+/** SQLite's codes for a failed fsync: the kernel may have dropped the pages it could not write. */
+const isFsyncFailure = (code: unknown) =>
+  typeof code === "string" && /^SQLITE_IOERR_(DIR_)?FSYNC/.test(code);
+
+function startOffLoopDurability(db: SqliteDatabase, path: string, options: SqliteStorageOptions) {
   const walPath = `${path}-wal`;
   // The WAL exists once the connection has read in WAL mode; its directory entry is made durable
   // once, here, since only the file's contents are synced from now on.
@@ -91,24 +121,77 @@ function startOffLoopDurability(
   } finally {
     closeSync(directoryFd);
   }
+  // NORMAL in WAL mode: a COMMIT writes its frames without syncing them, while SQLite still syncs
+  // the WAL header when it starts reusing the file (an out-of-order write there could corrupt)
+  // and syncs around any checkpoint this connection runs (only the last one, on close).
+  db.pragma("synchronous = NORMAL");
   db.pragma("wal_autocheckpoint = 0");
-  db.pragma("synchronous = OFF");
+  // After a reset, a WAL that grew past this is truncated back.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const totalChanges = db.prepare("SELECT total_changes()").pluck();
   const changes = () => totalChanges.get() as number;
-  const barrier = createDurabilityBarrier({ changes, sync: syncWal(walFd) });
-  const checkpointer = startCheckpointer(path, {
-    ...(onCheckpointError && { onError: onCheckpointError }),
+  const barrier = createDurabilityBarrier({
+    changes,
+    sync: (options.syncWal ?? fsyncOnThreadPool)(walFd),
   });
+  let checkpointerStopped: Error | undefined;
+  // The WAL restarts from its beginning only when every frame has been copied back at the moment
+  // a write begins, which a steady stream of writes never allows; past this many frames the
+  // batches wait (the event loop does not) for one checkpoint to catch up.
+  const catchUpFrames = options.walCatchUpFrames ?? 4096;
+  let walFrames = 0;
+  let catchUpAt = catchUpFrames;
+  const checkpointer = startCheckpointer(path, {
+    onProgress: (report) => {
+      walFrames = report.walFrames;
+      if (walFrames < catchUpFrames) catchUpAt = catchUpFrames;
+    },
+    onError: (message, code) => {
+      if (isFsyncFailure(code)) barrier.fail(Object.assign(new Error(message), { code }));
+      options.onCheckpointError?.(message);
+    },
+    onStopped: () => {
+      checkpointerStopped = new StorageUnavailableError(
+        "the SQLite checkpointer stopped; the WAL grows until a restart",
+      );
+      options.onCheckpointError?.(checkpointerStopped.message);
+    },
+  });
+  const catchUp = () => {
+    if (walFrames < catchUpAt || checkpointerStopped) return undefined;
+    return checkpointer.checkpoint().then(
+      (report) => {
+        const complete = report.checkpointedFrames === report.walFrames;
+        walFrames = complete ? 0 : report.walFrames;
+        // A reader holding an old snapshot kept it from completing: try again further on.
+        catchUpAt = complete ? catchUpFrames : report.walFrames + catchUpFrames;
+      },
+      () => {
+        catchUpAt = walFrames + catchUpFrames;
+      },
+    );
+  };
+  let closing: Promise<void> | undefined;
   return {
     barrier,
     changes,
     checkpointer,
-    async close() {
-      await barrier.durable().catch(() => undefined);
-      await checkpointer.close();
-      closeSync(walFd);
-      // Closing the last connection checkpoints and removes the WAL: with syncs, like any checkpoint.
-      db.pragma("synchronous = FULL");
+    catchUp,
+    onCommitError(error: unknown) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (isFsyncFailure(code)) barrier.fail(error);
+    },
+    problem: () => barrier.failure() ?? checkpointerStopped,
+    close() {
+      closing ??= (async () => {
+        await barrier.close();
+        await checkpointer.close();
+        closeSync(walFd);
+        // Closing the last connection checkpoints and removes the WAL: with syncs, like any
+        // checkpoint.
+        db.pragma("synchronous = FULL");
+      })();
+      return closing;
     },
   };
 }
@@ -123,24 +206,20 @@ export function createSqliteStorage(
 ): SqliteStorage {
   const db = openDatabase(path, options);
   const ping = db.prepare("SELECT 1");
-  const durability =
-    path === ":memory:"
-      ? undefined
-      : startOffLoopDurability(
-          db,
-          path,
-          options.syncWal ?? fsyncOnThreadPool,
-          options.onCheckpointError,
-        );
+  const durability = path === ":memory:" ? undefined : startOffLoopDurability(db, path, options);
   const groupCommit = createGroupCommit(db, {
     ...(durability && {
       durable: durability.barrier.durable,
       failure: durability.barrier.failure,
+      gate: durability.catchUp,
+      onCommitError: durability.onCommitError,
     }),
   });
   // Every write method shares the next batch's transaction; reads run at once.
   const writes = <T extends object>(repository: T, names: readonly (keyof T & string)[]) =>
-    withStorageErrors(durableRepository(groupCommit, durability, repository, names));
+    withStorageErrors(inGroupCommit(groupCommit, durability, repository, names));
+  const direct = <T extends object>(repository: T) =>
+    withStorageErrors(syncedAfterEachCall(durability, repository));
   return {
     kind: "sqlite",
     db,
@@ -165,8 +244,8 @@ export function createSqliteStorage(
         "setFinalStatus",
       ]),
       trackEvents: writes(createTrackEventsRepository(db), ["insertMany", "pruneStoredBefore"]),
-      webhooks: writes(createWebhooksRepository(db), []),
-      billing: writes(createBillingRepository(db), []),
+      webhooks: direct(createWebhooksRepository(db)),
+      billing: direct(createBillingRepository(db)),
     },
     ...(durability && {
       durability: {
@@ -176,17 +255,18 @@ export function createSqliteStorage(
     }),
     health: withStorageErrors({
       ping: async () => {
-        // A failed sync stops writes for good; the health check says so, for a restart.
-        const failure = durability?.barrier.failure();
-        if (failure) throw failure;
+        // A failed sync stops writes for good, a stopped checkpointer lets the WAL grow: the health
+        // check says so, for a restart.
+        const problem = durability?.problem();
+        if (problem) throw problem;
         ping.get();
       },
     }).ping,
     async close() {
       if (!db.open) return;
-      groupCommit.drain();
+      groupCommit.close();
       await durability?.close();
-      db.close();
+      if (db.open) db.close();
     },
   };
 }
