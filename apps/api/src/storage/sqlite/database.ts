@@ -13,7 +13,11 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens the database with the settings every connection needs and applies pending migrations.
- * WAL with synchronous=FULL so an acknowledged write survives kill -9 and power loss alike.
+ * WAL with synchronous=NORMAL: a COMMIT writes its frames without syncing them (SQLite still syncs
+ * the WAL header when it reuses the file, and around checkpoints), and the app acknowledges a
+ * write only after an fsync of the WAL off the event loop (./wal-sync.ts), so an acknowledged
+ * write survives kill -9 and power loss alike (docs/durability.md). Checkpoints are left to
+ * ./checkpointer.ts.
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   // Customer data: a directory we create is the owner's alone, and so is the file (SQLite gives
@@ -26,7 +30,10 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     }
   }
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("wal_autocheckpoint = 0");
+  // After a reset, a WAL that grew past this is truncated back.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma("foreign_keys = ON");
   migrate(db, options.migrations ?? defaultMigrations);

@@ -111,23 +111,17 @@ const isFsyncFailure = (code: unknown) =>
 
 function startOffLoopDurability(db: SqliteDatabase, path: string, options: SqliteStorageOptions) {
   const walPath = `${path}-wal`;
-  // The WAL exists once the connection has read in WAL mode; its directory entry is made durable
-  // once, here, since only the file's contents are synced from now on.
+  // The WAL exists once the connection has read in WAL mode. What the migrations committed, and
+  // the file's directory entry, are made durable once, here, before anything is served.
   db.prepare("SELECT count(*) FROM sqlite_master").get();
   const walFd = openSync(walPath, "r");
+  fsyncSync(walFd);
   const directoryFd = openSync(dirname(path), "r");
   try {
     fsyncSync(directoryFd);
   } finally {
     closeSync(directoryFd);
   }
-  // NORMAL in WAL mode: a COMMIT writes its frames without syncing them, while SQLite still syncs
-  // the WAL header when it starts reusing the file (an out-of-order write there could corrupt)
-  // and syncs around any checkpoint this connection runs (only the last one, on close).
-  db.pragma("synchronous = NORMAL");
-  db.pragma("wal_autocheckpoint = 0");
-  // After a reset, a WAL that grew past this is truncated back.
-  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const totalChanges = db.prepare("SELECT total_changes()").pluck();
   const changes = () => totalChanges.get() as number;
   const barrier = createDurabilityBarrier({
@@ -187,9 +181,6 @@ function startOffLoopDurability(db: SqliteDatabase, path: string, options: Sqlit
         await barrier.close();
         await checkpointer.close();
         closeSync(walFd);
-        // Closing the last connection checkpoints and removes the WAL: with syncs, like any
-        // checkpoint.
-        db.pragma("synchronous = FULL");
       })();
       return closing;
     },
