@@ -289,6 +289,22 @@ describe("SQLite storage on a file", () => {
     await storage.close();
   });
 
+  test("writes with pauses between them do not make the WAL restart (a header fsync on the event loop) each time", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    const path = join(dir, "sparse.db");
+    const storage = createSqliteStorage(path);
+    await register(storage, 0);
+    const restarts = () => readFileSync(`${path}-wal`).readUInt32BE(12);
+    const before = restarts();
+    for (let n = 1; n <= 3; n++) {
+      // Longer than the checkpointer's 250 ms tick.
+      await new Promise((r) => setTimeout(r, 600));
+      await register(storage, n);
+    }
+    expect(restarts()).toBe(before);
+    await storage.close();
+  });
+
   test("under a steady stream of writes the WAL is still reused from its start", async () => {
     dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
     const path = join(dir, "steady.db");

@@ -20,6 +20,8 @@ export interface CheckpointReport {
   /** Frames in the WAL, and how many of them the database file now holds. */
   walFrames: number;
   checkpointedFrames: number;
+  /** Another connection was checkpointing: nothing was done. */
+  busy: boolean;
   /** The worker connection's `synchronous` setting (2 = FULL). */
   synchronous: number;
 }
@@ -31,16 +33,45 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 5000");
+const { openSync, readSync } = require("node:fs");
+const { endianness } = require("node:os");
 function checkpoint() {
-  // PASSIVE: copies what it can without waiting for the writer or readers.
+  // PASSIVE: copies what it can without waiting for the writer or readers. busy: another
+  // connection held the checkpoint lock, nothing was done.
   const [row] = db.pragma("wal_checkpoint(PASSIVE)");
-  return { walFrames: row.log, checkpointedFrames: row.checkpointed };
+  return { walFrames: row.log, checkpointedFrames: row.checkpointed, busy: row.busy === 1 };
+}
+// The WAL-index header in the -shm file (SQLite's file format, section 2.3, native byte order):
+// mxFrame, the frames in the WAL, at byte 16; nBackfill, those already copied back, at byte 96.
+// Read without a lock, as a hint of when a checkpoint is worth running.
+let shmFd = -1;
+const header = Buffer.alloc(100);
+function framesNotCopied() {
+  try {
+    if (shmFd < 0) shmFd = openSync(workerData.path + "-shm", "r");
+    if (readSync(shmFd, header, 0, 100, 0) < 100) return undefined;
+    const read = endianness() === "LE" ? "readUInt32LE" : "readUInt32BE";
+    return { walFrames: header[read](16), pending: header[read](16) - header[read](96) };
+  } catch {
+    return undefined;
+  }
 }
 let lastError = "";
 let lastErrorAt = 0;
 let lastFrames = -1;
 function tick() {
   try {
+    // A checkpoint that completes lets the next write reuse the WAL from its start, and SQLite
+    // syncs the WAL header on the writer's thread when it does: so checkpoint only once enough
+    // frames wait (one such sync per that many frames), not whenever writes pause.
+    const seen = framesNotCopied();
+    if (seen && seen.pending < workerData.minFrames) {
+      if (seen.walFrames !== lastFrames) {
+        lastFrames = seen.walFrames;
+        parentPort.postMessage({ type: "progress", report: { walFrames: seen.walFrames, checkpointedFrames: seen.walFrames - seen.pending, busy: false } });
+      }
+      return;
+    }
     const report = checkpoint();
     // The writer needs the WAL's size to decide when to let a checkpoint catch up.
     if (report.walFrames !== lastFrames) {
@@ -79,6 +110,8 @@ parentPort.on("message", (message) => {
 
 export interface CheckpointerOptions {
   intervalMs?: number;
+  /** Frames not yet copied back below which the periodic checkpoint waits (default 1000, ~4 MB). */
+  minFrames?: number;
   /** A checkpoint failed; `code` is SQLite's extended result code (e.g. SQLITE_IOERR_FSYNC). */
   onError?: (message: string, code: string) => void;
   /** The WAL's size after a background checkpoint, when it changed. */
@@ -91,7 +124,12 @@ export function startCheckpointer(path: string, options: CheckpointerOptions = {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver, path, intervalMs: options.intervalMs ?? 250 },
+    workerData: {
+      driver,
+      path,
+      intervalMs: options.intervalMs ?? 250,
+      minFrames: options.minFrames ?? 1000,
+    },
   });
   // The worker never keeps the process alive; close() stops it on shutdown.
   worker.unref();

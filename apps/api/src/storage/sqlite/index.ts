@@ -88,7 +88,7 @@ function syncedAfterEachCall<T extends object>(
     if (typeof value !== "function" || value instanceof AsyncGeneratorFunction) continue;
     const method = value as (...args: unknown[]) => unknown;
     wrapped[name] = async (...args: unknown[]) => {
-      const failure = barrier.failure();
+      const failure = barrier.failure() ?? durability.closed();
       if (failure) throw failure;
       const result = await method.apply(repository, args);
       await barrier.durable();
@@ -153,17 +153,25 @@ function startOffLoopDurability(db: SqliteDatabase, path: string, options: Sqlit
   });
   const catchUp = () => {
     if (walFrames < catchUpAt || checkpointerStopped) return undefined;
-    return checkpointer.checkpoint().then(
-      (report) => {
-        const complete = report.checkpointedFrames === report.walFrames;
-        walFrames = complete ? 0 : report.walFrames;
-        // A reader holding an old snapshot kept it from completing: try again further on.
-        catchUpAt = complete ? catchUpFrames : report.walFrames + catchUpFrames;
-      },
-      () => {
-        catchUpAt = walFrames + catchUpFrames;
-      },
-    );
+    // A checkpoint stuck on a failing disk must not hold the writes forever.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("checkpoint took over 10 s")), 10_000);
+    });
+    return Promise.race([checkpointer.checkpoint(), timeout])
+      .finally(() => clearTimeout(timer))
+      .then(
+        (report) => {
+          const complete = !report.busy && report.checkpointedFrames === report.walFrames;
+          walFrames = complete ? 0 : report.walFrames;
+          // A reader holding an old snapshot kept it from completing: try again further on.
+          catchUpAt = complete ? catchUpFrames : report.walFrames + catchUpFrames;
+        },
+        (error: unknown) => {
+          catchUpAt = walFrames + catchUpFrames;
+          options.onCheckpointError?.(String((error as Error).message));
+        },
+      );
   };
   let closing: Promise<void> | undefined;
   return {
@@ -176,6 +184,29 @@ function startOffLoopDurability(db: SqliteDatabase, path: string, options: Sqlit
       if (isFsyncFailure(code)) barrier.fail(error);
     },
     problem: () => barrier.failure() ?? checkpointerStopped,
+    /** Once closing began: writes outside the batches are refused before they run. */
+    closed: () => (closing ? new StorageUnavailableError("database closed") : undefined),
+    /**
+     * Any repository method, as `repository` does it, except that a failed fsync SQLite reports
+     * (its own WAL-header sync, inside any write: SQLITE_IOERR_FSYNC) stops writes as the
+     * barrier's own would.
+     */
+    watchFsyncFailures<T extends object>(repository: T): T {
+      const wrapped = { ...repository } as Record<string, unknown>;
+      for (const [name, value] of Object.entries(repository)) {
+        if (typeof value !== "function" || value instanceof AsyncGeneratorFunction) continue;
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        wrapped[name] = (...args: unknown[]) =>
+          method.apply(repository, args).catch((error: unknown) => {
+            const code =
+              (error as { code?: unknown } | null)?.code ??
+              ((error as { cause?: { code?: unknown } } | null)?.cause?.code as unknown);
+            if (isFsyncFailure(code)) barrier.fail(error);
+            throw error;
+          });
+      }
+      return wrapped as T;
+    },
     close() {
       closing ??= (async () => {
         await barrier.close();
@@ -207,10 +238,12 @@ export function createSqliteStorage(
     }),
   });
   // Every write method shares the next batch's transaction; reads run at once.
+  const watched = <T extends object>(repository: T) =>
+    durability ? durability.watchFsyncFailures(repository) : repository;
   const writes = <T extends object>(repository: T, names: readonly (keyof T & string)[]) =>
-    withStorageErrors(inGroupCommit(groupCommit, durability, repository, names));
+    watched(withStorageErrors(inGroupCommit(groupCommit, durability, repository, names)));
   const direct = <T extends object>(repository: T) =>
-    withStorageErrors(syncedAfterEachCall(durability, repository));
+    watched(withStorageErrors(syncedAfterEachCall(durability, repository)));
   return {
     kind: "sqlite",
     db,

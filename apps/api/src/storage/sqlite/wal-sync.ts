@@ -111,7 +111,8 @@ export function createDurabilityBarrier(options: BarrierOptions): DurabilityBarr
     async close() {
       // What was committed before closing is made durable (or fails) first.
       await durable().catch(() => undefined);
-      await Promise.allSettled([running, next]);
+      // A call in the microtasks meanwhile may have started another: wait until none is left.
+      while (running || next) await Promise.allSettled([running, next]);
       closed = true;
     },
     stats: () => ({ syncs }),
