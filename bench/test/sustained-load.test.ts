@@ -245,9 +245,10 @@ test(`${SECONDS} s of mixed traffic at ${RATE} req/s`, {
 
   expect(result.errors, `${JSON.stringify(result.statusCodes)} ${failures.join("; ")}`).toBe(0);
   expect(latencies.length).toBe(RATE * SECONDS);
-  // The witness ran the whole time (a 10 ms timer, an fsync every 100 ms) …
-  expect(witnessed.timer, "witness timer ticks").toBeGreaterThanOrEqual(SECONDS * 50);
-  expect(witnessed.fsync, "witness fsyncs").toBeGreaterThanOrEqual(SECONDS * 5);
+  // The witness ran the whole time (a 10 ms timer, an fsync every 100 ms; a loaded host delays
+  // both, which the stalls record, so the floors only catch a witness that died) …
+  expect(witnessed.timer, "witness timer ticks").toBeGreaterThanOrEqual(SECONDS * 10);
+  expect(witnessed.fsync, "witness fsyncs").toBeGreaterThanOrEqual(SECONDS);
   // … and the host was quiet enough for most of the run to judge the API.
   expect(judged.length, "requests outside host stalls").toBeGreaterThanOrEqual(
     latencies.length / 2,
