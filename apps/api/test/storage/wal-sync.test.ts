@@ -326,6 +326,59 @@ describe("SQLite storage on a file", () => {
     await storage.close();
   });
 
+  test("a checkpointer that stops makes /health fail; writes go on", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    let stop: (() => void) | undefined;
+    const logged: string[] = [];
+    const storage = createSqliteStorage(join(dir, "stopped.db"), {
+      onCheckpointError: (message) => logged.push(message),
+      startCheckpointer: (path, options) => {
+        const real = startCheckpointer(path, options);
+        stop = () => options?.onStopped?.();
+        return real;
+      },
+    });
+    await register(storage, 1);
+    await storage.health();
+    stop?.();
+    await expect(storage.health()).rejects.toThrow("checkpointer stopped");
+    expect(logged.join(" ")).toContain("checkpointer stopped");
+    await register(storage, 2);
+    await storage.close();
+  });
+
+  test("a checkpoint that never answers holds the writes for the catch-up timeout at most", async () => {
+    dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
+    const logged: string[] = [];
+    let asked = 0;
+    const storage = createSqliteStorage(join(dir, "stuck.db"), {
+      walCatchUpFrames: 1,
+      walCatchUpTimeoutMs: 300,
+      onCheckpointError: (message) => logged.push(message),
+      startCheckpointer: (path, options) => {
+        const real = startCheckpointer(path, { ...options, intervalMs: 20, minFrames: 1_000_000 });
+        return {
+          // Asked to catch up, it never answers (a disk stuck in a checkpoint's fsync).
+          checkpoint: () => {
+            asked += 1;
+            return new Promise<never>(() => undefined);
+          },
+          close: () => real.close(),
+        };
+      },
+    });
+    await register(storage, 1);
+    // Let the worker report the WAL's size, past the (tiny) catch-up threshold.
+    await new Promise((r) => setTimeout(r, 150));
+    const started = performance.now();
+    await register(storage, 2);
+    const waited = performance.now() - started;
+    expect(asked).toBe(1);
+    expect(waited).toBeGreaterThanOrEqual(250);
+    expect(logged.join(" ")).toContain("checkpoint took over 300 ms");
+    await storage.close();
+  });
+
   test("while a write waits for a slow disk, reads and the health check are answered", async () => {
     dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
     let slow = false;

@@ -25,6 +25,10 @@ export interface SqliteStorageOptions extends OpenDatabaseOptions {
   onCheckpointError?: (message: string) => void;
   /** WAL frames past which writes wait for a checkpoint to catch up (default 4096, ~16 MB). */
   walCatchUpFrames?: number;
+  /** How long writes wait for that checkpoint at most (default 10 s). */
+  walCatchUpTimeoutMs?: number;
+  /** The checkpointer (./checkpointer.ts); tests put a stuck or dying one in its place. */
+  startCheckpointer?: typeof startCheckpointer;
 }
 
 export interface SqliteStorage extends Storage {
@@ -133,9 +137,10 @@ function startOffLoopDurability(db: SqliteDatabase, path: string, options: Sqlit
   // a write begins, which a steady stream of writes never allows; past this many frames the
   // batches wait (the event loop does not) for one checkpoint to catch up.
   const catchUpFrames = options.walCatchUpFrames ?? 4096;
+  const catchUpTimeoutMs = options.walCatchUpTimeoutMs ?? 10_000;
   let walFrames = 0;
   let catchUpAt = catchUpFrames;
-  const checkpointer = startCheckpointer(path, {
+  const checkpointer = (options.startCheckpointer ?? startCheckpointer)(path, {
     onProgress: (report) => {
       walFrames = report.walFrames;
       if (walFrames < catchUpFrames) catchUpAt = catchUpFrames;
@@ -156,7 +161,10 @@ function startOffLoopDurability(db: SqliteDatabase, path: string, options: Sqlit
     // A checkpoint stuck on a failing disk must not hold the writes forever.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("checkpoint took over 10 s")), 10_000);
+      timer = setTimeout(
+        () => reject(new Error(`checkpoint took over ${catchUpTimeoutMs} ms`)),
+        catchUpTimeoutMs,
+      );
     });
     return Promise.race([checkpointer.checkpoint(), timeout])
       .finally(() => clearTimeout(timer))
