@@ -23,7 +23,8 @@ export class UniqueViolationError extends Error {
   }
 }
 
-const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
+/** The constructor of `async function*` methods (repositories' streams), for `instanceof`. */
+export const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
 
 /**
  * Wraps every method of a repository so that a driver's errors leave it as storage errors, as

@@ -184,6 +184,16 @@ const register = (storage: SqliteStorage, n: number) =>
     { id: `p${n}`, userId: `u${n}`, name: "Default", slug: "default", supportEmail: null },
     NOW,
   );
+/** The real fsync of the WAL, after `hook` (which may delay it or fail instead). */
+const beforeEachSync =
+  (hook: () => unknown) =>
+  (fd: number): (() => Promise<void>) => {
+    const real = fsyncOnThreadPool(fd);
+    return async () => {
+      await hook();
+      await real();
+    };
+  };
 const endpoint = (id: string) => ({
   id,
   url: "https://hooks.example.com/windback",
@@ -269,11 +279,9 @@ describe("SQLite storage on a file", () => {
     dir = mkdtempSync(join(tmpdir(), "windback-walsync-"));
     let broken = false;
     const storage = createSqliteStorage(join(dir, "eio.db"), {
-      syncWal: (fd) => {
-        const real = fsyncOnThreadPool(fd);
-        return () =>
-          broken ? Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })) : real();
-      },
+      syncWal: beforeEachSync(() => {
+        if (broken) throw Object.assign(new Error("EIO"), { code: "EIO" });
+      }),
     });
     await register(storage, 1);
     broken = true;
@@ -384,26 +392,15 @@ describe("SQLite storage on a file", () => {
     let slow = false;
     const storage = createSqliteStorage(join(dir, "slow.db"), {
       // The real fsync, preceded by 400 ms of "disk" once the test says so.
-      syncWal: (fd) => {
-        const real = fsyncOnThreadPool(fd);
-        return async () => {
-          if (slow) await new Promise((r) => setTimeout(r, 400));
-          await real();
-        };
-      },
+      syncWal: beforeEachSync(async () => {
+        if (slow) await new Promise((r) => setTimeout(r, 400));
+      }),
     });
-    const now = "2026-01-15T12:00:00.000Z";
-    const account = (n: number) =>
-      storage.repos.users.createWithProject(
-        { id: `u${n}`, name: "U", email: `u${n}@example.com`, passwordHash: "h" },
-        { id: `p${n}`, userId: `u${n}`, name: "Default", slug: "default", supportEmail: null },
-        now,
-      );
-    await account(1);
+    await register(storage, 1);
     slow = true;
     const started = performance.now();
     let acknowledgedAt = 0;
-    const write = account(2).then(() => {
+    const write = register(storage, 2).then(() => {
       acknowledgedAt = performance.now() - started;
     });
     await flush();

@@ -46,11 +46,11 @@ function checkpoint() {
 // Read without a lock, as a hint of when a checkpoint is worth running.
 let shmFd = -1;
 const header = Buffer.alloc(100);
+const read = endianness() === "LE" ? "readUInt32LE" : "readUInt32BE";
 function framesNotCopied() {
   try {
     if (shmFd < 0) shmFd = openSync(workerData.path + "-shm", "r");
     if (readSync(shmFd, header, 0, 100, 0) < 100) return undefined;
-    const read = endianness() === "LE" ? "readUInt32LE" : "readUInt32BE";
     return { walFrames: header[read](16), pending: header[read](16) - header[read](96) };
   } catch {
     return undefined;
@@ -65,14 +65,10 @@ function tick() {
     // syncs the WAL header on the writer's thread when it does: so checkpoint only once enough
     // frames wait (one such sync per that many frames), not whenever writes pause.
     const seen = framesNotCopied();
-    if (seen && seen.pending < workerData.minFrames) {
-      if (seen.walFrames !== lastFrames) {
-        lastFrames = seen.walFrames;
-        parentPort.postMessage({ type: "progress", report: { walFrames: seen.walFrames, checkpointedFrames: seen.walFrames - seen.pending, busy: false } });
-      }
-      return;
-    }
-    const report = checkpoint();
+    const report =
+      seen && seen.pending < workerData.minFrames
+        ? { walFrames: seen.walFrames, checkpointedFrames: seen.walFrames - seen.pending, busy: false }
+        : checkpoint();
     // The writer needs the WAL's size to decide when to let a checkpoint catch up.
     if (report.walFrames !== lastFrames) {
       lastFrames = report.walFrames;
@@ -102,7 +98,6 @@ parentPort.on("message", (message) => {
   } else if (message.type === "close") {
     clearInterval(timer);
     db.close();
-    parentPort.postMessage({ type: "closed" });
     parentPort.close();
   }
 });
@@ -140,10 +135,9 @@ export function startCheckpointer(path: string, options: CheckpointerOptions = {
   let nextId = 0;
   let closed: Promise<void> | undefined;
   let exited = false;
-  let closing = false;
   worker.once("exit", () => {
     exited = true;
-    if (!closing) options.onStopped?.();
+    if (!closed) options.onStopped?.();
     for (const pending of waiting.values()) pending.reject(new Error("the checkpointer stopped"));
     waiting.clear();
   });
@@ -184,7 +178,6 @@ export function startCheckpointer(path: string, options: CheckpointerOptions = {
       });
     },
     close() {
-      closing = true;
       closed ??= new Promise<void>((resolve) => {
         if (exited) return resolve();
         worker.once("exit", () => resolve());

@@ -30,7 +30,23 @@ function translateSqliteError(error: unknown): unknown {
   return error;
 }
 
-/** Wraps every method of a repository so that SQLite's errors leave it as storage errors. */
-export function withStorageErrors<T extends object>(repository: T): T {
-  return withTranslatedErrors(repository, translateSqliteError);
+/** SQLite's codes for a failed fsync: the kernel may have dropped the pages it could not write. */
+export function isFsyncFailure(code: unknown): boolean {
+  return typeof code === "string" && /^SQLITE_IOERR_(DIR_)?FSYNC/.test(code);
+}
+
+/**
+ * Wraps every method of a repository so that SQLite's errors leave it as storage errors; a failed
+ * fsync SQLite reports (its own WAL-header sync, inside any write) is also told to
+ * `onFsyncFailure`, which stops writes (./index.ts).
+ */
+export function withStorageErrors<T extends object>(
+  repository: T,
+  onFsyncFailure?: (error: unknown) => void,
+): T {
+  if (!onFsyncFailure) return withTranslatedErrors(repository, translateSqliteError);
+  return withTranslatedErrors(repository, (error) => {
+    if (isFsyncFailure((error as { code?: unknown } | null)?.code)) onFsyncFailure(error);
+    return translateSqliteError(error);
+  });
 }

@@ -57,8 +57,6 @@ export interface GroupCommitOptions {
    * how the WAL's checkpoint catches up with a steady stream of writes (./index.ts).
    */
   gate?: () => Promise<unknown> | undefined;
-  /** A COMMIT failed (e.g. SQLite's own fsync of the WAL header: SQLITE_IOERR_FSYNC). */
-  onCommitError?: (error: unknown) => void;
 }
 
 export function createGroupCommit(
@@ -160,7 +158,6 @@ export function createGroupCommit(
       try {
         db.exec("COMMIT");
       } catch (error) {
-        options.onCommitError?.(error);
         rollback();
         for (const { job } of done) job.reject(error);
         continue;

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { StorageUnavailableError } from "../errors.js";
+import { AsyncGeneratorFunction, StorageUnavailableError } from "../errors.js";
 import type { Storage } from "../types.js";
 import { createApiKeysRepository } from "./api-keys-repository.js";
 import { createBillingRepository } from "./billing-repository.js";
@@ -8,7 +8,7 @@ import { type CheckpointReport, startCheckpointer } from "./checkpointer.js";
 import { createChurnEventsRepository } from "./churn-events-repository.js";
 import { createCustomerTokenSecretsRepository } from "./customer-token-secrets-repository.js";
 import { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
-import { withStorageErrors } from "./errors.js";
+import { isFsyncFailure, withStorageErrors } from "./errors.js";
 import { createGroupCommit, type GroupCommit } from "./group-commit.js";
 import { createOffersRepository } from "./offers-repository.js";
 import { createProjectsRepository } from "./projects-repository.js";
@@ -43,8 +43,6 @@ export interface SqliteStorage extends Storage {
     syncs(): number;
   };
 }
-
-const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
 
 /**
  * `repository` with the methods named in `writes` run in the group commit's next batch. Its other
@@ -108,10 +106,6 @@ function syncedAfterEachCall<T extends object>(
  * before a write is acknowledged. Nothing of this applies to `:memory:`.
  */
 type OffLoopDurability = ReturnType<typeof startOffLoopDurability>;
-
-/** SQLite's codes for a failed fsync: the kernel may have dropped the pages it could not write. */
-const isFsyncFailure = (code: unknown) =>
-  typeof code === "string" && /^SQLITE_IOERR_(DIR_)?FSYNC/.test(code);
 
 function startOffLoopDurability(db: SqliteDatabase, path: string, options: SqliteStorageOptions) {
   const walPath = `${path}-wal`;
@@ -187,34 +181,9 @@ function startOffLoopDurability(db: SqliteDatabase, path: string, options: Sqlit
     changes,
     checkpointer,
     catchUp,
-    onCommitError(error: unknown) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (isFsyncFailure(code)) barrier.fail(error);
-    },
     problem: () => barrier.failure() ?? checkpointerStopped,
     /** Once closing began: writes outside the batches are refused before they run. */
     closed: () => (closing ? new StorageUnavailableError("database closed") : undefined),
-    /**
-     * Any repository method, as `repository` does it, except that a failed fsync SQLite reports
-     * (its own WAL-header sync, inside any write: SQLITE_IOERR_FSYNC) stops writes as the
-     * barrier's own would.
-     */
-    watchFsyncFailures<T extends object>(repository: T): T {
-      const wrapped = { ...repository } as Record<string, unknown>;
-      for (const [name, value] of Object.entries(repository)) {
-        if (typeof value !== "function" || value instanceof AsyncGeneratorFunction) continue;
-        const method = value as (...args: unknown[]) => Promise<unknown>;
-        wrapped[name] = (...args: unknown[]) =>
-          method.apply(repository, args).catch((error: unknown) => {
-            const code =
-              (error as { code?: unknown } | null)?.code ??
-              ((error as { cause?: { code?: unknown } } | null)?.cause?.code as unknown);
-            if (isFsyncFailure(code)) barrier.fail(error);
-            throw error;
-          });
-      }
-      return wrapped as T;
-    },
     close() {
       closing ??= (async () => {
         await barrier.close();
@@ -242,16 +211,14 @@ export function createSqliteStorage(
       durable: durability.barrier.durable,
       failure: durability.barrier.failure,
       gate: durability.catchUp,
-      onCommitError: durability.onCommitError,
     }),
   });
   // Every write method shares the next batch's transaction; reads run at once.
-  const watched = <T extends object>(repository: T) =>
-    durability ? durability.watchFsyncFailures(repository) : repository;
+  const onFsyncFailure = durability && ((error: unknown) => durability.barrier.fail(error));
   const writes = <T extends object>(repository: T, names: readonly (keyof T & string)[]) =>
-    watched(withStorageErrors(inGroupCommit(groupCommit, durability, repository, names)));
+    withStorageErrors(inGroupCommit(groupCommit, durability, repository, names), onFsyncFailure);
   const direct = <T extends object>(repository: T) =>
-    watched(withStorageErrors(syncedAfterEachCall(durability, repository)));
+    withStorageErrors(syncedAfterEachCall(durability, repository), onFsyncFailure);
   return {
     kind: "sqlite",
     db,
